@@ -1,0 +1,146 @@
+package dev.tollgate;
+
+import jakarta.enterprise.util.Nonbinding;
+import jakarta.interceptor.InterceptorBinding;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Inherited;
+import java.lang.annotation.Repeatable;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+import java.time.temporal.ChronoUnit;
+
+/**
+ * Limits how often the annotated method (or every business method of the annotated class) may be called.
+ *
+ * <p>Each annotation is one <em>limit</em>: at most {@link #limit()} permits per {@link #window()} ×
+ * {@link #windowUnit()}, counted per partition ({@link #key()}) by the chosen {@link #algorithm()}. A call
+ * takes {@link #cost()} permits. When a permit is not available the call is not made and
+ * {@link RateLimitExceededException} is thrown (HTTP 429 for JAX-RS resources).
+ *
+ * <p>The annotation is repeatable: several limits on one method are decided together, all or nothing, so a call
+ * rejected by one limit consumes nothing from the others. Annotations on a method replace those on its class.
+ *
+ * <p>Every member may be overridden without recompiling, through MicroProfile Config. Values are resolved and
+ * validated once, when the application is deployed; an invalid value fails the deployment with a message that
+ * names the member, the method and the value.
+ */
+@InterceptorBinding
+@Inherited
+@Documented
+@Repeatable(RateLimit.List.class)
+@Retention(RetentionPolicy.RUNTIME)
+@Target({ElementType.TYPE, ElementType.METHOD})
+public @interface RateLimit {
+
+    /**
+     * The limiter's name. Methods whose limits share a name share their counters.
+     *
+     * <p>Default {@code ""}: {@code <fully qualified class name>/<method name>}. Otherwise 1 to 200 characters
+     * from {@code [A-Za-z0-9._:/-]}; anything else fails the deployment.
+     */
+    @Nonbinding
+    String name() default "";
+
+    /**
+     * Permits per window (for {@link Algorithm#TOKEN_BUCKET}: permits added per window).
+     *
+     * <p>Must be {@code > 0}; {@code 0} or less fails the deployment.
+     */
+    @Nonbinding
+    long limit();
+
+    /**
+     * Length of the window, in {@link #windowUnit()}s. Default 1.
+     *
+     * <p>Must be {@code > 0}, and {@code window × windowUnit} must be between 1 millisecond and 366 days;
+     * anything else fails the deployment.
+     */
+    @Nonbinding
+    long window() default 1;
+
+    /**
+     * Unit of {@link #window()}. Default {@link ChronoUnit#MINUTES}.
+     *
+     * <p>Must be one of {@code MILLIS}, {@code SECONDS}, {@code MINUTES}, {@code HOURS}, {@code HALF_DAYS},
+     * {@code DAYS} or {@code WEEKS}; months and longer have no fixed length and fail the deployment, as do units
+     * shorter than a millisecond.
+     */
+    @Nonbinding
+    ChronoUnit windowUnit() default ChronoUnit.MINUTES;
+
+    /**
+     * How permits are counted. Default {@link Algorithm#FIXED_WINDOW}.
+     */
+    @Nonbinding
+    Algorithm algorithm() default Algorithm.FIXED_WINDOW;
+
+    /**
+     * Capacity of a {@link Algorithm#TOKEN_BUCKET}: how many permits may be taken at once after a quiet period.
+     *
+     * <p>Default {@code 0}, meaning "equal to {@link #limit()}". Must be {@code >= 0}. Only
+     * {@code TOKEN_BUCKET} has a burst; a non-zero value with another algorithm fails the deployment.
+     */
+    @Nonbinding
+    long burst() default 0;
+
+    /**
+     * Permits one call takes. Default 1.
+     *
+     * <p>Must be {@code >= 1} and no more than the limit's capacity ({@link #limit()}, or {@link #burst()} for a
+     * token bucket), since a larger cost could never be permitted; anything else fails the deployment.
+     */
+    @Nonbinding
+    long cost() default 1;
+
+    /**
+     * What the limit is counted per (the partition). Default {@code ""}: one limit shared by all callers.
+     *
+     * <ul>
+     *   <li>{@code principal}: the caller's principal name;</li>
+     *   <li>{@code ip}: the client address ({@code Forwarded} / {@code X-Forwarded-For} are honoured only when
+     *       the request comes from a proxy listed in {@code tollgate.trusted-proxies});</li>
+     *   <li>{@code header:<Name>}: a request header;</li>
+     *   <li>{@code param:<name>} or {@code param:<name>.<property>}: a method parameter, or a property of it;</li>
+     *   <li>the fully qualified name of a class implementing {@code dev.tollgate.spi.PartitionKeyResolver}.</li>
+     * </ul>
+     *
+     * <p>Anything else fails the deployment. A caller whose partition value is missing is counted in one shared
+     * "unknown" partition of that limit, so a missing value never lets a caller escape the limit.
+     */
+    @Nonbinding
+    String key() default "";
+
+    /** How a limit counts permits. */
+    enum Algorithm {
+        /**
+         * A counter per window, windows aligned to the epoch in UTC (a one-day window resets at 00:00 UTC).
+         * Cheapest; allows up to twice the limit across a window boundary.
+         */
+        FIXED_WINDOW,
+        /**
+         * An exact log of the permits taken in the last window. Never admits more than the limit in any window
+         * of the given length; memory grows with the limit.
+         */
+        SLIDING_WINDOW,
+        /**
+         * A bucket of {@link #burst()} tokens refilled at {@link #limit()} per window: allows short bursts while
+         * holding the long-run rate.
+         */
+        TOKEN_BUCKET
+    }
+
+    /** Container of repeated {@link RateLimit}s; not used directly. */
+    @Inherited
+    @Documented
+    @InterceptorBinding
+    @Retention(RetentionPolicy.RUNTIME)
+    @Target({ElementType.TYPE, ElementType.METHOD})
+    @interface List {
+        /** The limits. */
+        @Nonbinding
+        RateLimit[] value();
+    }
+}

@@ -1,0 +1,211 @@
+package dev.tollgate.internal.redis;
+
+import dev.tollgate.RateLimit.Algorithm;
+import dev.tollgate.internal.ratelimit.LimitOutcome;
+import dev.tollgate.internal.ratelimit.LimitPolicy;
+import dev.tollgate.internal.ratelimit.LimitRequest;
+import dev.tollgate.internal.ratelimit.RateLimitBackend;
+import dev.tollgate.internal.ratelimit.RateLimitDecision;
+import org.redisson.api.RedissonClient;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Rate limits kept in Redis, shared by every instance of an application that uses the same Redis and key prefix.
+ *
+ * <p>Each decision is one call of {@code rate_limit.lua}, which reads the server's clock, checks every limit and
+ * consumes from all of them only if all have room. Keys are {@code <prefix>:rl:{<partition>}:<limiter>} ({@code -} for the
+ * shared partition): the partition is the hash tag, so the limits of one caller on one method land in one slot of a Redis Cluster and are
+ * decided by one script.
+ *
+ * <p>On a Redis Cluster, limits whose keys fall in different slots (say a per-user limit and a global one) cannot
+ * share a script. They are first checked without consuming, one script per slot; only if all have room are they
+ * acquired, again one script per slot. The call is never admitted by a limit without room, but a call racing for
+ * the last permits may consume from the slots acquired first when a later slot has since run out.
+ */
+public final class RedisRateLimitBackend implements RateLimitBackend {
+
+    private static final String SCRIPT = "rate_limit.lua";
+    private static final int ARGS_PER_LIMIT = 5;
+    private static final String SHARED_PARTITION_TAG = "-";
+
+    private final RedissonClient client;
+    private final boolean ownsClient;
+    private final LuaScript script;
+    private final String keyStart;
+    private final boolean cluster;
+
+    /**
+     * @param client     the Redisson client to use
+     * @param ownsClient whether {@link #close()} shuts the client down
+     * @param keyPrefix  first segment of every key
+     * @param timeout    bound on one decision's wait for Redis
+     */
+    public RedisRateLimitBackend(RedissonClient client, boolean ownsClient, String keyPrefix, Duration timeout) {
+        this.client = client;
+        this.ownsClient = ownsClient;
+        this.script = new LuaScript(client, SCRIPT, timeout);
+        this.keyStart = keyPrefix + ":rl:{";
+        this.cluster = client.getConfig().isClusterConfig();
+    }
+
+    /** A backend with its own client built from {@code settings}. */
+    public static RedisRateLimitBackend connect(RedisSettings settings) {
+        return new RedisRateLimitBackend(RedissonClients.create(settings), true, settings.keyPrefix(),
+                settings.operationTimeout());
+    }
+
+    @Override
+    public RateLimitDecision acquire(List<LimitRequest> limits) {
+        if (cluster && spansSlots(limits)) {
+            return acquireAcrossSlots(limits);
+        }
+        return run("acquire", limits);
+    }
+
+    @Override
+    public RateLimitDecision peek(List<LimitRequest> limits) {
+        if (cluster && spansSlots(limits)) {
+            return merge(limits, bySlot(limits), "peek");
+        }
+        return run("peek", limits);
+    }
+
+    @Override
+    public String name() {
+        return "redis";
+    }
+
+    @Override
+    public void close() {
+        if (ownsClient && !client.isShutdown()) {
+            client.shutdown();
+        }
+    }
+
+    /** The key under which {@code request}'s state is kept. */
+    String key(LimitRequest request) {
+        return keyStart + hashTag(request.partition()) + "}:" + request.limiter();
+    }
+
+    /** An empty tag ({@code {}}) would make Redis hash the whole key, so the shared partition gets one of its own. */
+    private static String hashTag(String partition) {
+        return partition.isEmpty() ? SHARED_PARTITION_TAG : partition;
+    }
+
+    private RateLimitDecision run(String mode, List<LimitRequest> limits) {
+        List<Object> keys = new ArrayList<>(limits.size());
+        Object[] args = new Object[1 + ARGS_PER_LIMIT * limits.size()];
+        args[0] = mode;
+        int at = 1;
+        for (LimitRequest request : limits) {
+            LimitPolicy policy = request.policy();
+            keys.add(key(request));
+            args[at++] = code(policy.algorithm());
+            args[at++] = policy.limit();
+            args[at++] = policy.windowMillis();
+            args[at++] = policy.capacity();
+            args[at++] = request.cost();
+        }
+        return decode(limits, script.run(keys, args));
+    }
+
+    private static RateLimitDecision decode(List<LimitRequest> limits, List<Object> reply) {
+        List<LimitOutcome> outcomes = new ArrayList<>(limits.size());
+        for (int i = 0; i < limits.size(); i++) {
+            int at = 1 + 4 * i;
+            outcomes.add(new LimitOutcome(
+                    number(reply.get(at)) == 1,
+                    limits.get(i).policy().capacity(),
+                    number(reply.get(at + 1)),
+                    number(reply.get(at + 2)),
+                    number(reply.get(at + 3))));
+        }
+        return new RateLimitDecision(number(reply.get(0)) == 1, outcomes);
+    }
+
+    private RateLimitDecision acquireAcrossSlots(List<LimitRequest> limits) {
+        Map<Integer, List<Integer>> slots = bySlot(limits);
+        RateLimitDecision checked = merge(limits, slots, "peek");
+        if (!checked.permitted()) {
+            return checked;
+        }
+        return merge(limits, slots, "acquire");
+    }
+
+    /** Runs {@code mode} once per slot and puts the outcomes back in request order. */
+    private RateLimitDecision merge(List<LimitRequest> limits, Map<Integer, List<Integer>> slots, String mode) {
+        LimitOutcome[] outcomes = new LimitOutcome[limits.size()];
+        boolean permitted = true;
+        for (List<Integer> indexes : slots.values()) {
+            List<LimitRequest> group = new ArrayList<>(indexes.size());
+            for (int index : indexes) {
+                group.add(limits.get(index));
+            }
+            RateLimitDecision part = run(mode, group);
+            permitted &= part.permitted();
+            for (int i = 0; i < indexes.size(); i++) {
+                outcomes[indexes.get(i)] = part.outcome(i);
+            }
+            if (!permitted && mode.equals("acquire")) {
+                // Later slots are not touched: what is refused here must not consume there.
+                for (int i = 0; i < outcomes.length; i++) {
+                    if (outcomes[i] == null) {
+                        LimitRequest request = limits.get(i);
+                        outcomes[i] = run("peek", List.of(request)).outcome(0);
+                    }
+                }
+                break;
+            }
+        }
+        return new RateLimitDecision(permitted, List.of(outcomes));
+    }
+
+    private boolean spansSlots(List<LimitRequest> limits) {
+        String first = limits.get(0).partition();
+        for (int i = 1; i < limits.size(); i++) {
+            if (!limits.get(i).partition().equals(first)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private Map<Integer, List<Integer>> bySlot(List<LimitRequest> limits) {
+        Map<Integer, List<Integer>> slots = new LinkedHashMap<>();
+        for (int i = 0; i < limits.size(); i++) {
+            slots.computeIfAbsent(slot(hashTag(limits.get(i).partition())), s -> new ArrayList<>()).add(i);
+        }
+        return slots;
+    }
+
+    /** The Redis Cluster slot of a hash tag: CRC16 (XMODEM) of its bytes, modulo 16384. */
+    static int slot(String hashTag) {
+        int crc = 0;
+        for (byte b : hashTag.getBytes(StandardCharsets.UTF_8)) {
+            crc ^= (b & 0xFF) << 8;
+            for (int bit = 0; bit < 8; bit++) {
+                crc = (crc & 0x8000) != 0 ? (crc << 1) ^ 0x1021 : crc << 1;
+            }
+            crc &= 0xFFFF;
+        }
+        return crc % 16384;
+    }
+
+    private static String code(Algorithm algorithm) {
+        return switch (algorithm) {
+            case FIXED_WINDOW -> "F";
+            case SLIDING_WINDOW -> "S";
+            case TOKEN_BUCKET -> "T";
+        };
+    }
+
+    private static long number(Object value) {
+        return ((Number) value).longValue();
+    }
+}

@@ -1,0 +1,75 @@
+package dev.tollgate.internal.redis;
+
+import org.redisson.Redisson;
+import org.redisson.api.RedissonClient;
+import org.redisson.config.Config;
+import org.redisson.config.SingleServerConfig;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.MalformedURLException;
+import java.net.URI;
+import java.net.URL;
+
+/** Builds the Redisson client Tollgate uses from its {@link RedisSettings}. */
+public final class RedissonClients {
+
+    private RedissonClients() {
+    }
+
+    /**
+     * Creates a client. The connection is opened lazily, on the first command, so an application deploys even
+     * while Redis is down; the readiness check and the failure policy deal with that.
+     *
+     * @throws IllegalArgumentException if the YAML file cannot be read or parsed, or a URL is malformed
+     */
+    public static RedissonClient create(RedisSettings settings) {
+        return Redisson.create(config(settings));
+    }
+
+    static Config config(RedisSettings settings) {
+        Config config;
+        if (settings.configFile().isPresent()) {
+            String file = settings.configFile().get();
+            try {
+                config = Config.fromYAML(new File(file), RedissonClients.class.getClassLoader());
+            } catch (IOException | RuntimeException e) {
+                throw new IllegalArgumentException("Cannot read the Redisson configuration file " + file + ": "
+                        + e.getMessage(), e);
+            }
+        } else {
+            config = new Config();
+            SingleServerConfig server = config.useSingleServer()
+                    .setAddress(settings.address().orElseThrow())
+                    .setDatabase(settings.database())
+                    .setTimeout(millis(settings.commandTimeout().toMillis()))
+                    .setConnectTimeout(millis(settings.connectTimeout().toMillis()))
+                    .setRetryAttempts(settings.retryAttempts())
+                    .setRetryInterval(millis(settings.retryInterval().toMillis()))
+                    // A limiter needs few connections: each decision is one short script call.
+                    .setConnectionMinimumIdleSize(2)
+                    .setConnectionPoolSize(32);
+            settings.username().ifPresent(server::setUsername);
+            settings.password().ifPresent(server::setPassword);
+            settings.truststore().ifPresent(t -> server.setSslTruststore(url(t)));
+            settings.truststorePassword().ifPresent(server::setSslTruststorePassword);
+        }
+        config.setLazyInitialization(true);
+        // Tollgate calls EVALSHA itself and falls back to one plain EVAL on NOSCRIPT; Redisson's own script cache
+        // would turn that EVAL into EVALSHA, SCRIPT LOAD and EVALSHA again.
+        config.setUseScriptCache(false);
+        return config;
+    }
+
+    private static int millis(long value) {
+        return (int) Math.min(Integer.MAX_VALUE, value);
+    }
+
+    private static URL url(String location) {
+        try {
+            return location.contains(":") ? new URI(location).toURL() : new File(location).toURI().toURL();
+        } catch (MalformedURLException | java.net.URISyntaxException | IllegalArgumentException e) {
+            throw new IllegalArgumentException("Not a valid trust store location: " + location, e);
+        }
+    }
+}

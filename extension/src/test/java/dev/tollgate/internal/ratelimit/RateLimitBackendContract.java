@@ -1,0 +1,364 @@
+package dev.tollgate.internal.ratelimit;
+
+import dev.tollgate.RateLimit.Algorithm;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.RepeatedTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * What every {@link RateLimitBackend} must do, run against each of them by a subclass that supplies the backend.
+ * Windows are real time (short ones where recovery is tested), because the Redis backend takes its time from the
+ * Redis server; assertions are about what is admitted, never about how fast.
+ */
+public abstract class RateLimitBackendContract {
+
+    private static final long HOUR = Duration.ofHours(1).toMillis();
+    private static final int CALLERS = 200;
+    private static final AtomicLong NAMES = new AtomicLong();
+
+    private static ExecutorService callers;
+
+    /** The backend under test; the subclass owns its lifecycle. */
+    protected abstract RateLimitBackend backend();
+
+    @BeforeAll
+    static void startCallers() {
+        callers = Executors.newFixedThreadPool(CALLERS);
+    }
+
+    @AfterAll
+    static void stopCallers() {
+        callers.shutdownNow();
+    }
+
+    /** A limiter name no other test uses, so tests never share state. */
+    protected static String freshLimiter() {
+        return "contract-" + ProcessHandle.current().pid() + "-" + NAMES.incrementAndGet();
+    }
+
+    static LimitPolicy policy(Algorithm algorithm, long limit, long windowMillis) {
+        return algorithm == Algorithm.TOKEN_BUCKET
+                ? LimitPolicy.tokenBucket(limit, windowMillis, limit)
+                : LimitPolicy.window(algorithm, limit, windowMillis);
+    }
+
+    private RateLimitDecision acquire(LimitRequest... limits) {
+        return backend().acquire(List.of(limits));
+    }
+
+    private RateLimitDecision peek(LimitRequest... limits) {
+        return backend().peek(List.of(limits));
+    }
+
+    private static LimitRequest request(String limiter, LimitPolicy policy) {
+        return new LimitRequest(limiter, "", policy, 1);
+    }
+
+    // ---- exact N under contention -------------------------------------------------------------------------------
+
+    @RepeatedTest(20)
+    void exactlyTheLimitIsAdmittedAmongManySimultaneousCallers_fixedWindow() throws Exception {
+        assertExactlyLimitAdmitted(Algorithm.FIXED_WINDOW);
+    }
+
+    @RepeatedTest(20)
+    void exactlyTheLimitIsAdmittedAmongManySimultaneousCallers_slidingWindow() throws Exception {
+        assertExactlyLimitAdmitted(Algorithm.SLIDING_WINDOW);
+    }
+
+    @RepeatedTest(20)
+    void exactlyTheLimitIsAdmittedAmongManySimultaneousCallers_tokenBucket() throws Exception {
+        assertExactlyLimitAdmitted(Algorithm.TOKEN_BUCKET);
+    }
+
+    private void assertExactlyLimitAdmitted(Algorithm algorithm) throws Exception {
+        LimitRequest request = request(freshLimiter(), policy(algorithm, 50, HOUR));
+        CyclicBarrier start = new CyclicBarrier(CALLERS);
+        List<Future<Boolean>> calls = new ArrayList<>();
+        for (int i = 0; i < CALLERS; i++) {
+            calls.add(callers.submit(() -> {
+                start.await();
+                return acquire(request).permitted();
+            }));
+        }
+        int admitted = 0;
+        for (Future<Boolean> call : calls) {
+            if (call.get()) {
+                admitted++;
+            }
+        }
+        assertThat(admitted).isEqualTo(50);
+        assertThat(peek(request).outcome(0).remaining()).isZero();
+    }
+
+    // ---- basic numbers --------------------------------------------------------------------------------------------
+
+    @ParameterizedTest
+    @EnumSource(Algorithm.class)
+    void countsDownAndRefusesPastTheLimit(Algorithm algorithm) {
+        LimitRequest request = request(freshLimiter(), policy(algorithm, 3, HOUR));
+        for (long expectedRemaining = 2; expectedRemaining >= 0; expectedRemaining--) {
+            RateLimitDecision decision = acquire(request);
+            assertThat(decision.permitted()).isTrue();
+            assertThat(decision.outcome(0).permitted()).isTrue();
+            assertThat(decision.outcome(0).limit()).isEqualTo(3);
+            assertThat(decision.outcome(0).remaining()).isEqualTo(expectedRemaining);
+            assertThat(decision.outcome(0).retryAfterMillis()).isZero();
+            assertThat(decision.outcome(0).resetMillis()).isBetween(1L, HOUR);
+        }
+        RateLimitDecision refused = acquire(request);
+        assertThat(refused.permitted()).isFalse();
+        assertThat(refused.outcome(0).permitted()).isFalse();
+        assertThat(refused.outcome(0).remaining()).isZero();
+        assertThat(refused.retryAfterMillis()).isBetween(1L, HOUR);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Algorithm.class)
+    void partitionsAreCountedSeparately(Algorithm algorithm) {
+        String limiter = freshLimiter();
+        LimitPolicy policy = policy(algorithm, 2, HOUR);
+        LimitRequest alice = new LimitRequest(limiter, "alice", policy, 1);
+        LimitRequest bob = new LimitRequest(limiter, "bob", policy, 1);
+        acquire(alice);
+        acquire(alice);
+        assertThat(acquire(alice).permitted()).isFalse();
+        assertThat(acquire(bob).permitted()).isTrue();
+        assertThat(peek(bob).outcome(0).remaining()).isEqualTo(1);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Algorithm.class)
+    void limitersAreCountedSeparately(Algorithm algorithm) {
+        LimitPolicy policy = policy(algorithm, 1, HOUR);
+        LimitRequest first = request(freshLimiter(), policy);
+        LimitRequest second = request(freshLimiter(), policy);
+        assertThat(acquire(first).permitted()).isTrue();
+        assertThat(acquire(first).permitted()).isFalse();
+        assertThat(acquire(second).permitted()).isTrue();
+    }
+
+    @ParameterizedTest
+    @EnumSource(Algorithm.class)
+    void peekConsumesNothing(Algorithm algorithm) {
+        LimitRequest request = request(freshLimiter(), policy(algorithm, 5, HOUR));
+        acquire(request);
+        for (int i = 0; i < 20; i++) {
+            RateLimitDecision status = peek(request);
+            assertThat(status.permitted()).isTrue();
+            assertThat(status.outcome(0).remaining()).isEqualTo(4);
+        }
+        assertThat(acquire(request).outcome(0).remaining()).isEqualTo(3);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Algorithm.class)
+    void peekOfAnUnusedLimitReportsItFull(Algorithm algorithm) {
+        RateLimitDecision status = peek(request(freshLimiter(), policy(algorithm, 7, HOUR)));
+        assertThat(status.permitted()).isTrue();
+        assertThat(status.outcome(0).remaining()).isEqualTo(7);
+        assertThat(status.outcome(0).retryAfterMillis()).isZero();
+    }
+
+    // ---- cost -------------------------------------------------------------------------------------------------------
+
+    @ParameterizedTest
+    @EnumSource(Algorithm.class)
+    void aCallCostingMoreThanWhatRemainsIsRefusedAndConsumesNothing(Algorithm algorithm) {
+        String limiter = freshLimiter();
+        LimitPolicy policy = policy(algorithm, 10, HOUR);
+        assertThat(acquire(new LimitRequest(limiter, "", policy, 7)).outcome(0).remaining()).isEqualTo(3);
+
+        RateLimitDecision refused = acquire(new LimitRequest(limiter, "", policy, 5));
+        assertThat(refused.permitted()).isFalse();
+        assertThat(refused.outcome(0).remaining()).isEqualTo(3);
+        assertThat(peek(new LimitRequest(limiter, "", policy, 1)).outcome(0).remaining()).isEqualTo(3);
+
+        RateLimitDecision exact = acquire(new LimitRequest(limiter, "", policy, 3));
+        assertThat(exact.permitted()).isTrue();
+        assertThat(exact.outcome(0).remaining()).isZero();
+    }
+
+    @ParameterizedTest
+    @EnumSource(Algorithm.class)
+    void peekSaysWhetherACallOfTheRequestsCostWouldPass(Algorithm algorithm) {
+        String limiter = freshLimiter();
+        LimitPolicy policy = policy(algorithm, 10, HOUR);
+        acquire(new LimitRequest(limiter, "", policy, 8));
+        assertThat(peek(new LimitRequest(limiter, "", policy, 2)).permitted()).isTrue();
+        RateLimitDecision tooDear = peek(new LimitRequest(limiter, "", policy, 3));
+        assertThat(tooDear.permitted()).isFalse();
+        assertThat(tooDear.retryAfterMillis()).isPositive();
+    }
+
+    // ---- all or nothing ------------------------------------------------------------------------------------------
+
+    @ParameterizedTest
+    @EnumSource(Algorithm.class)
+    void whenOneLimitRefusesTheOtherIsNotConsumed(Algorithm algorithm) {
+        LimitRequest generous = new LimitRequest(freshLimiter(), "", policy(algorithm, 10, HOUR), 1);
+        LimitRequest strict = new LimitRequest(freshLimiter(), "carol", policy(algorithm, 2, HOUR), 1);
+
+        assertThat(acquire(generous, strict).permitted()).isTrue();
+        assertThat(acquire(generous, strict).permitted()).isTrue();
+
+        RateLimitDecision refused = acquire(generous, strict);
+        assertThat(refused.permitted()).isFalse();
+        assertThat(refused.outcome(0).permitted()).isTrue();
+        assertThat(refused.outcome(1).permitted()).isFalse();
+        assertThat(refused.outcome(0).remaining()).isEqualTo(8);
+        assertThat(refused.retryAfterMillis()).isEqualTo(refused.outcome(1).retryAfterMillis());
+
+        assertThat(peek(generous).outcome(0).remaining()).isEqualTo(8);
+        assertThat(peek(strict).outcome(0).remaining()).isZero();
+    }
+
+    @Test
+    void limitsOfDifferentAlgorithmsAreDecidedTogether() {
+        LimitRequest fixed = request(freshLimiter(), policy(Algorithm.FIXED_WINDOW, 5, HOUR));
+        LimitRequest sliding = request(freshLimiter(), policy(Algorithm.SLIDING_WINDOW, 3, HOUR));
+        LimitRequest bucket = request(freshLimiter(), policy(Algorithm.TOKEN_BUCKET, 4, HOUR));
+        for (int i = 0; i < 3; i++) {
+            assertThat(acquire(fixed, sliding, bucket).permitted()).isTrue();
+        }
+        RateLimitDecision refused = acquire(fixed, sliding, bucket);
+        assertThat(refused.permitted()).isFalse();
+        assertThat(refused.outcomes()).extracting(LimitOutcome::remaining).containsExactly(2L, 0L, 1L);
+        assertThat(refused.outcomes()).extracting(LimitOutcome::permitted).containsExactly(true, false, true);
+    }
+
+    // ---- time ---------------------------------------------------------------------------------------------------
+
+    @ParameterizedTest
+    @EnumSource(Algorithm.class)
+    void callsAreAdmittedAgainOnceRetryAfterHasPassed(Algorithm algorithm) throws InterruptedException {
+        LimitRequest request = request(freshLimiter(), policy(algorithm, 3, 300));
+        int admitted = 0;
+        while (acquire(request).permitted()) {
+            admitted++;
+        }
+        assertThat(admitted).isGreaterThanOrEqualTo(3);
+        RateLimitDecision refused = acquire(request);
+        assertThat(refused.permitted()).isFalse();
+        assertThat(refused.retryAfterMillis()).isBetween(1L, 300L);
+
+        Thread.sleep(refused.retryAfterMillis() + 5);
+        assertThat(acquire(request).permitted()).isTrue();
+    }
+
+    @ParameterizedTest
+    @EnumSource(Algorithm.class)
+    void theFullLimitIsBackOnceResetHasPassed(Algorithm algorithm) throws InterruptedException {
+        LimitRequest request = request(freshLimiter(), policy(algorithm, 4, 250));
+        RateLimitDecision last = null;
+        for (int i = 0; i < 4; i++) {
+            last = acquire(request);
+        }
+        assertThat(last.outcome(0).resetMillis()).isBetween(1L, 250L);
+        Thread.sleep(last.outcome(0).resetMillis() + 5);
+        assertThat(peek(request).outcome(0).remaining()).isEqualTo(4);
+    }
+
+    @Test
+    void aFixedWindowAdmitsTwiceTheLimitAcrossABoundaryAndASlidingWindowDoesNot() throws InterruptedException {
+        long window = 1000;
+        LimitRequest fixed = request(freshLimiter(), policy(Algorithm.FIXED_WINDOW, 5, window));
+        LimitRequest sliding = request(freshLimiter(), policy(Algorithm.SLIDING_WINDOW, 5, window));
+
+        sleepUntilWindowOffset(window, window - 150);
+        for (int i = 0; i < 5; i++) {
+            assertThat(acquire(fixed).permitted()).isTrue();
+            assertThat(acquire(sliding).permitted()).isTrue();
+        }
+        sleepUntilWindowOffset(window, 50); // just past the boundary, ~200 ms later
+
+        int fixedAdmitted = 0;
+        int slidingAdmitted = 0;
+        for (int i = 0; i < 5; i++) {
+            fixedAdmitted += acquire(fixed).permitted() ? 1 : 0;
+            slidingAdmitted += acquire(sliding).permitted() ? 1 : 0;
+        }
+        assertThat(fixedAdmitted).as("fixed window, new window").isEqualTo(5);
+        assertThat(slidingAdmitted).as("sliding window, within one window of the first five").isZero();
+    }
+
+    /**
+     * Sleeps until the wall clock is {@code offset} ms into an epoch-aligned window. The Redis server in these
+     * tests runs on this machine's clock, so its windows line up with these.
+     */
+    private static void sleepUntilWindowOffset(long window, long offset) throws InterruptedException {
+        long now = System.currentTimeMillis();
+        long wait = Math.floorMod(offset - now % window, window);
+        Thread.sleep(wait == 0 ? window : wait);
+    }
+
+    @Test
+    void aTokenBucketAdmitsItsBurstAtOnceThenFollowsTheRefillRate() throws InterruptedException {
+        // 10 per second (one token every 100 ms), capacity 10
+        LimitRequest request = new LimitRequest(freshLimiter(), "", LimitPolicy.tokenBucket(10, 1000, 10), 1);
+        for (int i = 0; i < 10; i++) {
+            assertThat(acquire(request).permitted()).as("burst call %d", i).isTrue();
+        }
+        RateLimitDecision refused = acquire(request);
+        assertThat(refused.permitted()).isFalse();
+        assertThat(refused.retryAfterMillis()).isBetween(1L, 100L);
+
+        // Over the next 1.2 s, admission follows the rate: never more than one token per 100 ms elapsed
+        // (plus the part token left at the start), and every token that has accrued is eventually handed out.
+        long start = System.nanoTime();
+        int admitted = 0;
+        long lastTry;
+        do {
+            if (acquire(request).permitted()) {
+                admitted++;
+            }
+            Thread.sleep(10);
+            lastTry = (System.nanoTime() - start) / 1_000_000;
+        } while (lastTry < 1200);
+        long elapsed = (System.nanoTime() - start) / 1_000_000;
+        assertThat(admitted).isLessThanOrEqualTo((int) (elapsed / 100) + 1);
+        assertThat(admitted).isGreaterThanOrEqualTo((int) (lastTry / 100) - 1);
+    }
+
+    @Test
+    void aTokenBucketWithABurstLargerThanItsRateAdmitsTheBurst() {
+        LimitRequest request = new LimitRequest(freshLimiter(), "", LimitPolicy.tokenBucket(2, HOUR, 25), 1);
+        for (int i = 0; i < 25; i++) {
+            assertThat(acquire(request).permitted()).isTrue();
+        }
+        RateLimitDecision refused = acquire(request);
+        assertThat(refused.permitted()).isFalse();
+        assertThat(refused.outcome(0).limit()).isEqualTo(25);
+        // one token every half hour
+        assertThat(refused.retryAfterMillis()).isBetween(HOUR / 2 - 1000, HOUR / 2);
+    }
+
+    @Test
+    void aSlidingWindowFreesPermitsAsTheirEntriesAge() throws InterruptedException {
+        LimitRequest request = request(freshLimiter(), policy(Algorithm.SLIDING_WINDOW, 2, 400));
+        assertThat(acquire(request).permitted()).isTrue();
+        Thread.sleep(200);
+        assertThat(acquire(request).permitted()).isTrue();
+        RateLimitDecision refused = acquire(request);
+        assertThat(refused.permitted()).isFalse();
+        // The first entry is the one to age out: about 200 ms from now, not the full window.
+        assertThat(refused.retryAfterMillis()).isBetween(1L, 205L);
+        Thread.sleep(refused.retryAfterMillis() + 5);
+        assertThat(acquire(request).permitted()).isTrue();
+        assertThat(acquire(request).permitted()).isFalse();
+    }
+}

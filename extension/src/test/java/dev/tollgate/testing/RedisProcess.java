@@ -1,0 +1,104 @@
+package dev.tollgate.testing;
+
+import redis.embedded.RedisServer;
+import redis.embedded.core.ExecutableProvider;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
+
+/**
+ * A real {@code redis-server} process for tests, started from the binary that embedded-redis ships, on a free
+ * loopback port. The binary and the server's working directory live under {@code target/}, and {@link #close()}
+ * stops the process and deletes both, so a test run leaves no process and no temporary directory behind.
+ */
+public final class RedisProcess implements AutoCloseable {
+
+    private final RedisServer server;
+    private final Path workDir;
+    private final int port;
+
+    private RedisProcess(RedisServer server, Path workDir, int port) {
+        this.server = server;
+        this.workDir = workDir;
+        this.port = port;
+    }
+
+    /** Starts a server with persistence off. */
+    public static RedisProcess start() {
+        try {
+            Path base = Path.of("target", "embedded-redis").toAbsolutePath();
+            Files.createDirectories(base);
+            Path workDir = Files.createTempDirectory(base, "server-");
+            int port = freePort();
+            RedisServer server = RedisServer.newRedisServer()
+                    .executableProvider(ExecutableProvider.newJarResourceProvider(workDir.toFile()))
+                    .bind("127.0.0.1")
+                    .port(port)
+                    .setting("dir " + workDir)
+                    .setting("save \"\"")
+                    .setting("appendonly no")
+                    .onShutdownForceStop(true)
+                    .build();
+            server.start();
+            return new RedisProcess(server, workDir, port);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot start redis-server", e);
+        }
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /** {@code redis://127.0.0.1:<port>} */
+    public String address() {
+        return "redis://127.0.0.1:" + port;
+    }
+
+    /** A new plain connection for inspecting the server; the caller closes it. */
+    public RedisInspector inspector() {
+        return new RedisInspector("127.0.0.1", port);
+    }
+
+    /** Stops the process (simulating an outage when the test keeps using clients). */
+    public void stop() {
+        try {
+            server.stop();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            if (server.isActive()) {
+                server.stop();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            deleteRecursively(workDir);
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            socket.setReuseAddress(true);
+            return socket.getLocalPort();
+        }
+    }
+
+    private static void deleteRecursively(Path dir) {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

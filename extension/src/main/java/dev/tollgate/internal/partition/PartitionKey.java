@@ -1,0 +1,19 @@
+package dev.tollgate.internal.partition;
+
+import jakarta.interceptor.InvocationContext;
+
+/**
+ * One {@code @RateLimit.key} source, parsed and checked at deployment, resolving a call's partition at call time.
+ *
+ * <p>The result goes straight into a backend key, so every implementation returns a value that is bounded in
+ * length and free of braces: caller-controlled input is hashed, never copied. Calls whose value is missing get
+ * {@link #UNKNOWN}, one partition shared by all of them, so a missing value never lets a caller escape a limit.
+ */
+public interface PartitionKey {
+
+    /** The partition of callers whose value is missing. */
+    String UNKNOWN = "?";
+
+    /** The partition of {@code invocation}; never {@code null}. */
+    String resolve(InvocationContext invocation, CallContext call);
+}

@@ -19,18 +19,26 @@ local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local acquire = ARGV[1] == 'acquire'
 
--- Fixed window: a counter whose key expires exactly at the end of its epoch-aligned window, so a missing key
--- means a fresh window.
+-- Fixed window: a hash of the window's start (w) and its count (n). The start is compared rather than trusting the
+-- key's expiry to end the window: inside a script Redis judges expiry by the script's start time and keeps a key
+-- alive through the millisecond it expires in, so a key could outlive its window by a millisecond or two.
 local function check_fixed(key, limit, window, cost)
     local start = now - (now % window)
-    local count = tonumber(redis.call('GET', key) or '0')
-    return { permitted = count + cost <= limit, count = count, ends = start + window }
+    local stored = redis.call('HMGET', key, 'w', 'n')
+    local count = 0
+    if tonumber(stored[1]) == start then
+        count = tonumber(stored[2])
+    end
+    return { permitted = count + cost <= limit, count = count, start = start, ends = start + window }
 end
 
 local function consume_fixed(key, s, cost)
-    s.count = redis.call('INCRBY', key, cost)
-    if s.count == cost then
+    if s.count == 0 then
+        redis.call('HSET', key, 'w', s.start, 'n', cost)
         redis.call('PEXPIRE', key, s.ends - now)
+        s.count = cost
+    else
+        s.count = redis.call('HINCRBY', key, 'n', cost)
     end
 end
 

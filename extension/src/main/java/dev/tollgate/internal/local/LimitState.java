@@ -1,0 +1,37 @@
+package dev.tollgate.internal.local;
+
+import dev.tollgate.internal.ratelimit.LimitOutcome;
+import dev.tollgate.internal.ratelimit.LimitPolicy;
+
+/**
+ * The mutable state of one limit for one partition, and the formulas of its algorithm (see
+ * {@link dev.tollgate.internal.ratelimit}). Not thread-safe: the backend calls it only while holding the lock of
+ * the state's key, and reads the clock under that lock, so {@code now} never goes back between two calls on one
+ * state unless the clock itself does.
+ *
+ * <p>A state that is not stored yet behaves exactly like a missing one: an empty window or a full bucket.
+ */
+sealed interface LimitState permits FixedWindowCounter, SlidingWindowLog, TokenBucket {
+
+    /**
+     * Whether a call of {@code cost} has room now. Used by acquire only, before anything is consumed: it may forget
+     * what no longer counts (the sliding log drops entries out of the window), which changes no number.
+     */
+    boolean hasRoom(LimitPolicy policy, long cost, long now);
+
+    /** Takes {@code cost} permits now ({@link #hasRoom} said there was room) and reports the state after. */
+    LimitOutcome consume(LimitPolicy policy, long cost, long now);
+
+    /**
+     * Reports the state now without changing it: what a peek answers, and what each limit of a refused call
+     * reports. {@code permitted} says whether a call of {@code cost} would have room.
+     */
+    LimitOutcome describe(LimitPolicy policy, long cost, long now);
+
+    /**
+     * Epoch milliseconds from which this state no longer matters, because a missing state would give the same
+     * answers: the end of a fixed window, {@code W} after a sliding log's newest entry, the moment a bucket is full.
+     * Set by {@link #consume}; only consumed states are stored.
+     */
+    long expiresAtMillis();
+}

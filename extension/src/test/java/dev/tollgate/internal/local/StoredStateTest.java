@@ -1,0 +1,144 @@
+package dev.tollgate.internal.local;
+
+import dev.tollgate.internal.ratelimit.LimitOutcome;
+import dev.tollgate.internal.ratelimit.LimitPolicy;
+import dev.tollgate.internal.ratelimit.LimitRequest;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.IntStream;
+
+import static dev.tollgate.RateLimit.Algorithm.FIXED_WINDOW;
+import static dev.tollgate.RateLimit.Algorithm.SLIDING_WINDOW;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** What is kept, for how long, and what happens at the bound. */
+class StoredStateTest {
+
+    private static final long WINDOW_START = 1_700_000_000_000L;
+
+    private final ManualClock clock = new ManualClock(WINDOW_START + 250);
+
+    @Test
+    void aFixedWindowIsKeptUntilItsEnd() {
+        try (InMemoryRateLimitBackend backend = new InMemoryRateLimitBackend(clock, 1_000)) {
+            acquire(backend, LimitPolicy.window(FIXED_WINDOW, 3, 1_000), 1);
+            assertThat(backend.timeToLive("x", "")).contains(Duration.ofMillis(750));
+            clock.set(WINDOW_START + 999);
+            assertThat(backend.storedStates()).isEqualTo(1);
+            clock.set(WINDOW_START + 1_000);
+            assertThat(backend.timeToLive("x", "")).isEmpty();
+            assertThat(storedStatesOnceSwept(backend)).isZero();
+        }
+    }
+
+    @Test
+    void aSlidingLogIsKeptUntilOneWindowAfterItsNewestEntry() {
+        try (InMemoryRateLimitBackend backend = new InMemoryRateLimitBackend(clock, 1_000)) {
+            LimitPolicy threePerSecond = LimitPolicy.window(SLIDING_WINDOW, 3, 1_000);
+            acquire(backend, threePerSecond, 1);
+            clock.advance(400);
+            acquire(backend, threePerSecond, 1);
+            assertThat(backend.timeToLive("x", "")).contains(Duration.ofMillis(1_000));
+            clock.advance(999);
+            assertThat(backend.storedStates()).isEqualTo(1);
+            clock.advance(1);
+            assertThat(backend.timeToLive("x", "")).isEmpty();
+            assertThat(storedStatesOnceSwept(backend)).isZero();
+        }
+    }
+
+    @Test
+    void aTokenBucketIsKeptUntilItIsFullAgain() {
+        try (InMemoryRateLimitBackend backend = new InMemoryRateLimitBackend(clock, 1_000)) {
+            LimitPolicy fourPerSecond = LimitPolicy.tokenBucket(4, 1_000, 4);
+            acquire(backend, fourPerSecond, 3);
+            assertThat(backend.timeToLive("x", "")).contains(Duration.ofMillis(750));
+            clock.advance(749);
+            assertThat(backend.storedStates()).isEqualTo(1);
+            clock.advance(1);
+            assertThat(backend.timeToLive("x", "")).isEmpty();
+            assertThat(storedStatesOnceSwept(backend)).isZero();
+        }
+    }
+
+    @Test
+    void peeksStoreNothing() {
+        try (InMemoryRateLimitBackend backend = new InMemoryRateLimitBackend(clock, 1_000)) {
+            backend.peek(List.of(
+                    request("fixed", LimitPolicy.window(FIXED_WINDOW, 3, 1_000), 1),
+                    request("sliding", LimitPolicy.window(SLIDING_WINDOW, 3, 1_000), 1),
+                    request("bucket", LimitPolicy.tokenBucket(3, 1_000, 3), 1)));
+            assertThat(backend.storedStates()).isZero();
+        }
+    }
+
+    @Test
+    void theBoundEvictsAndAnEvictedPartitionStartsOver() {
+        LimitPolicy onePerMinute = LimitPolicy.window(FIXED_WINDOW, 1, 60_000);
+        try (InMemoryRateLimitBackend backend = new InMemoryRateLimitBackend(clock, 10)) {
+            IntStream.range(0, 50).forEach(i -> backend.acquire(List.of(partition(i, onePerMinute))));
+            assertThat(backend.storedStates()).isLessThanOrEqualTo(10);
+            // The accepted tradeoff of a bounded store: an evicted partition gets a fresh limit.
+            long admittedAgain = IntStream.range(0, 50)
+                    .filter(i -> backend.peek(List.of(partition(i, onePerMinute))).permitted())
+                    .count();
+            assertThat(admittedAgain).isGreaterThanOrEqualTo(40);
+        }
+    }
+
+    @Test
+    void aRefillLongerThanALongSaturates() {
+        LimitPolicy hugeSlowBucket = LimitPolicy.tokenBucket(1, LimitPolicy.MAX_WINDOW_MILLIS, LimitPolicy.MAX_PERMITS);
+        try (InMemoryRateLimitBackend backend = new InMemoryRateLimitBackend(clock, 1_000)) {
+            assertThat(acquire(backend, hugeSlowBucket, LimitPolicy.MAX_PERMITS).resetMillis())
+                    .isEqualTo(Long.MAX_VALUE);
+            clock.advance(LimitPolicy.MAX_WINDOW_MILLIS);
+            assertThat(backend.storedStates()).isEqualTo(1);
+            assertThat(backend.peek(List.of(request("x", hugeSlowBucket, 2))).permitted()).isFalse();
+        }
+    }
+
+    @Test
+    void anotherAlgorithmUnderTheSameNameStartsOver() {
+        try (InMemoryRateLimitBackend backend = new InMemoryRateLimitBackend(clock, 1_000)) {
+            acquire(backend, LimitPolicy.window(FIXED_WINDOW, 1, 1_000), 1);
+            assertThat(acquire(backend, LimitPolicy.window(SLIDING_WINDOW, 1, 1_000), 1).permitted()).isTrue();
+            assertThat(acquire(backend, LimitPolicy.window(FIXED_WINDOW, 1, 1_000), 1).permitted()).isTrue();
+            assertThat(backend.storedStates()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void closeForgetsEverythingAndMayBeRepeated() {
+        InMemoryRateLimitBackend backend = new InMemoryRateLimitBackend(clock, 1_000);
+        LimitPolicy onePerSecond = LimitPolicy.window(FIXED_WINDOW, 1, 1_000);
+        acquire(backend, onePerSecond, 1);
+        backend.close();
+        backend.close();
+        assertThat(backend.storedStates()).isZero();
+        assertThat(backend.name()).isEqualTo("memory");
+    }
+
+    /**
+     * An expired entry is invisible at once, but Caffeine's timer wheel removes it only when its bucket (about a
+     * second, 2^30 ns, at the finest level) has passed.
+     */
+    private long storedStatesOnceSwept(InMemoryRateLimitBackend backend) {
+        clock.advance(2_000);
+        return backend.storedStates();
+    }
+
+    private static LimitOutcome acquire(InMemoryRateLimitBackend backend, LimitPolicy policy, long cost) {
+        return backend.acquire(List.of(request("x", policy, cost))).outcome(0);
+    }
+
+    private static LimitRequest partition(int i, LimitPolicy policy) {
+        return new LimitRequest("login", "client-" + i, policy, 1);
+    }
+
+    private static LimitRequest request(String limiter, LimitPolicy policy, long cost) {
+        return new LimitRequest(limiter, "", policy, cost);
+    }
+}

@@ -8,6 +8,8 @@ import dev.tollgate.internal.config.RateLimitSettingsReader;
 import dev.tollgate.internal.config.RedisSettingsReader;
 import dev.tollgate.internal.config.TierSettings;
 import dev.tollgate.internal.local.InMemoryRateLimitBackend;
+import dev.tollgate.internal.metrics.MicroProfileRateLimitMetrics;
+import dev.tollgate.internal.metrics.MicrometerRateLimitMetrics;
 import dev.tollgate.internal.metrics.RateLimitMetrics;
 import dev.tollgate.internal.partition.PartitionKey;
 import dev.tollgate.internal.ratelimit.CallerTiers;
@@ -72,8 +74,30 @@ public class TollgateExtension implements Extension {
     }
 
     void registerTypes(@Observes BeforeBeanDiscovery event, BeanManager beans) {
-        event.addAnnotatedType(beans.createAnnotatedType(RateLimitInterceptor.class),
-                RateLimitInterceptor.class.getName());
+        add(event, beans, RateLimitInterceptor.class);
+        add(event, beans, RateLimitStatusBean.class);
+        // Each of these is added only where its API exists: loading it elsewhere would fail the deployment.
+        if (present("org.eclipse.microprofile.metrics.MetricRegistry")) {
+            add(event, beans, MicroProfileRateLimitMetrics.class);
+        } else if (present("io.micrometer.core.instrument.MeterRegistry")) {
+            add(event, beans, MicrometerRateLimitMetrics.class);
+        }
+        if (present("org.eclipse.microprofile.health.HealthCheck")) {
+            add(event, beans, RedisReadinessCheck.class);
+        }
+    }
+
+    private static void add(BeforeBeanDiscovery event, BeanManager beans, Class<?> type) {
+        event.addAnnotatedType(beans.createAnnotatedType(type), type.getName());
+    }
+
+    private static boolean present(String className) {
+        try {
+            Class.forName(className, false, TollgateExtension.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false;
+        }
     }
 
     <T> void collect(@Observes ProcessManagedBean<T> event) {
@@ -145,7 +169,9 @@ public class TollgateExtension implements Extension {
         }
         backend = redis.<RateLimitBackend>map(RedisRateLimitBackend::connect)
                 .orElseGet(InMemoryRateLimitBackend::new);
-        RateLimitMetrics metrics = RateLimitMetrics.NONE;
+        RateLimitMetrics metrics = metrics(beans);
+        metrics.register(methods.values().stream().flatMap(m -> m.limits().stream())
+                .map(limit -> limit.settings().name()).distinct().toList());
         runtime.publish(methods, new RateLimitEnforcer(backend, metrics), new CallerTiers(tiers, tierResolver));
         LOG.info(() -> "Tollgate: " + methods.size() + " rate-limited method(s), backend " + backend.name()
                 + redis.map(r -> " (" + r + ")").orElse(" (no tollgate.redis.address: limits are per instance)"));
@@ -159,6 +185,17 @@ public class TollgateExtension implements Extension {
 
     RateLimitRuntime runtime() {
         return runtime;
+    }
+
+    private static RateLimitMetrics metrics(BeanManager beans) {
+        Set<Bean<?>> found = beans.getBeans(RateLimitMetrics.class);
+        if (found.isEmpty()) {
+            return RateLimitMetrics.NONE;
+        }
+        Bean<?> bean = beans.resolve(found);
+        RateLimitMetrics metrics = (RateLimitMetrics) beans.getReference(bean, RateLimitMetrics.class,
+                beans.createCreationalContext(bean));
+        return metrics.available() ? metrics : RateLimitMetrics.NONE;
     }
 
     private static TierResolver tierResolver(BeanManager beans, DeploymentProblems problems) {

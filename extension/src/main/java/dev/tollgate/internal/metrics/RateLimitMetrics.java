@@ -11,6 +11,11 @@ public interface RateLimitMetrics {
 
     String CALLS = "tollgate.ratelimit.calls.total";
 
+    /** Whether this implementation can count here; checked once at deployment. */
+    default boolean available() {
+        return true;
+    }
+
     /** Creates the counters of these limiters, so they read 0 before the first call. */
     void register(Collection<String> limiters);
 

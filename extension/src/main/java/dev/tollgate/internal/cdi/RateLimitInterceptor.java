@@ -1,6 +1,7 @@
 package dev.tollgate.internal.cdi;
 
 import dev.tollgate.RateLimit;
+import dev.tollgate.internal.jaxrs.RateLimitResults;
 import dev.tollgate.internal.partition.CallContext;
 import dev.tollgate.internal.ratelimit.GuardedMethod;
 import dev.tollgate.internal.ratelimit.RateLimitEnforcer;
@@ -26,9 +27,6 @@ import jakarta.servlet.http.HttpServletRequest;
 @Priority(Interceptor.Priority.PLATFORM_BEFORE + 100)
 public class RateLimitInterceptor {
 
-    /** Request attribute under which the result of the call's limits is kept for the response's headers. */
-    public static final String RESULT_ATTRIBUTE = "dev.tollgate.ratelimit.result";
-
     @Inject
     RateLimitRuntime runtime;
 
@@ -45,9 +43,7 @@ public class RateLimitInterceptor {
         CallContext call = new InterceptedCall(request, security);
         String tier = method.tiered() ? runtime.tiers().tierOf(invocation, call) : null;
         RateLimitResult result = runtime.enforcer().enforce(method, invocation, call, tier);
-        if (request != null) {
-            request.setAttribute(RESULT_ATTRIBUTE, result);
-        }
+        RateLimitResults.record(request, result);
         if (!result.decision().permitted() && result.enforced()) {
             throw RateLimitEnforcer.refusal(method, result);
         }

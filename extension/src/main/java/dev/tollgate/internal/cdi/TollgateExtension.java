@@ -79,7 +79,8 @@ public class TollgateExtension implements Extension {
         // Each of these is added only where its API exists: loading it elsewhere would fail the deployment.
         if (present("org.eclipse.microprofile.metrics.MetricRegistry")) {
             add(event, beans, MicroProfileRateLimitMetrics.class);
-        } else if (present("io.micrometer.core.instrument.MeterRegistry")) {
+        }
+        if (present("io.micrometer.core.instrument.MeterRegistry")) {
             add(event, beans, MicrometerRateLimitMetrics.class);
         }
         if (present("org.eclipse.microprofile.health.HealthCheck")) {
@@ -187,15 +188,24 @@ public class TollgateExtension implements Extension {
         return runtime;
     }
 
+    /**
+     * MicroProfile Metrics where the server has it (Payara), else Micrometer (WildFly), else none. An API on the
+     * class path is not enough: the implementation must be there too, hence {@link RateLimitMetrics#available()}.
+     */
     private static RateLimitMetrics metrics(BeanManager beans) {
-        Set<Bean<?>> found = beans.getBeans(RateLimitMetrics.class);
-        if (found.isEmpty()) {
-            return RateLimitMetrics.NONE;
+        for (String type : List.of("dev.tollgate.internal.metrics.MicroProfileRateLimitMetrics",
+                "dev.tollgate.internal.metrics.MicrometerRateLimitMetrics")) {
+            for (Bean<?> bean : beans.getBeans(RateLimitMetrics.class)) {
+                if (bean.getBeanClass().getName().equals(type)) {
+                    RateLimitMetrics metrics = (RateLimitMetrics) beans.getReference(bean, RateLimitMetrics.class,
+                            beans.createCreationalContext(bean));
+                    if (metrics.available()) {
+                        return metrics;
+                    }
+                }
+            }
         }
-        Bean<?> bean = beans.resolve(found);
-        RateLimitMetrics metrics = (RateLimitMetrics) beans.getReference(bean, RateLimitMetrics.class,
-                beans.createCreationalContext(bean));
-        return metrics.available() ? metrics : RateLimitMetrics.NONE;
+        return RateLimitMetrics.NONE;
     }
 
     private static TierResolver tierResolver(BeanManager beans, DeploymentProblems problems) {

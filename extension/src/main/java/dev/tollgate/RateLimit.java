@@ -39,7 +39,7 @@ public @interface RateLimit {
      * The limiter's name. Methods whose limits share a name share their counters.
      *
      * <p>Default {@code ""}: {@code <fully qualified class name>/<method name>}. Otherwise 1 to 200 characters
-     * from {@code [A-Za-z0-9._:/-]}; anything else fails the deployment.
+     * from {@code [A-Za-z0-9._:/$-]}; anything else fails the deployment.
      */
     @Nonbinding
     String name() default "";

@@ -39,7 +39,7 @@ public final class RateLimitSettingsReader {
 
     static final String GLOBAL_PREFIX = "tollgate.ratelimit.";
 
-    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._:/-]{1,200}");
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._:/$-]{1,200}");
     private static final Set<ChronoUnit> WINDOW_UNITS = EnumSet.of(ChronoUnit.MILLIS, ChronoUnit.SECONDS,
             ChronoUnit.MINUTES, ChronoUnit.HOURS, ChronoUnit.HALF_DAYS, ChronoUnit.DAYS, ChronoUnit.WEEKS);
     private static final Set<ChronoUnit> WAIT_UNITS = EnumSet.of(ChronoUnit.MILLIS, ChronoUnit.SECONDS,
@@ -113,9 +113,10 @@ public final class RateLimitSettingsReader {
             // The name identifies the counters, so it comes from the annotation only: configuration cannot move a
             // limit onto another limiter's counters.
             String name = annotation.name().isEmpty() ? defaultName : annotation.name();
+            // The default, <class>/<method>, is a Java name and needs no check.
             boolean valid = true;
-            if (!NAME.matcher(name).matches()) {
-                valid = invalid("name", "must be 1 to 200 characters from [A-Za-z0-9._:/-]", "'" + name + "'");
+            if (!annotation.name().isEmpty() && !NAME.matcher(name).matches()) {
+                valid = invalid("name", "must be 1 to 200 characters from [A-Za-z0-9._:/$-]", "'" + name + "'");
             }
             long limit = number("limit", annotation.limit());
             long window = number("window", annotation.window());
@@ -142,7 +143,7 @@ public final class RateLimitSettingsReader {
                 windowMillis = toMillis(window, windowUnit);
                 if (windowMillis < 1 || windowMillis > LimitPolicy.MAX_WINDOW_MILLIS) {
                     valid = invalid("window", "window x windowUnit must be between 1 ms and 366 days",
-                            window + " " + windowUnit);
+                            window + " " + windowUnit.name());
                 }
             }
             if (burst < 0) {
@@ -154,7 +155,7 @@ public final class RateLimitSettingsReader {
                 valid = invalid("maxWait", "must be >= 0", maxWait);
             } else if (maxWaitUnit != null && toMillis(maxWait, maxWaitUnit) > MAX_WAIT_MILLIS) {
                 valid = invalid("maxWait", "maxWait x maxWaitUnit must be at most 60 seconds",
-                        maxWait + " " + maxWaitUnit);
+                        maxWait + " " + maxWaitUnit.name());
             }
             if (tiered && tiers.isEmpty()) {
                 valid = invalid("tiered", "tiered limits need tiers: set tollgate.tiers", true);
@@ -228,10 +229,11 @@ public final class RateLimitSettingsReader {
         }
 
         private ChronoUnit unit(String member, ChronoUnit annotated, Set<ChronoUnit> allowed) {
-            ChronoUnit unit = parse(member, annotated, "one of " + allowed, value -> ChronoUnit.valueOf(
+            String names = allowed.stream().map(ChronoUnit::name).toList().toString();
+            ChronoUnit unit = parse(member, annotated, "one of " + names, value -> ChronoUnit.valueOf(
                     value.toUpperCase(java.util.Locale.ROOT)));
             if (!allowed.contains(unit)) {
-                invalid(member, "must be one of " + allowed, unit);
+                invalid(member, "must be one of " + names, unit.name());
                 return null;
             }
             return unit;

@@ -200,4 +200,9 @@ final class ParameterKey implements PartitionKey {
         }
         return true;
     }
+
+    @Override
+    public boolean needsInvocation() {
+        return true;
+    }
 }

@@ -23,4 +23,9 @@ record ResolverKey(PartitionKeyResolver resolver) implements PartitionKey {
         String value = resolver.resolve(invocation);
         return value == null || value.isEmpty() ? UNKNOWN : PartitionHash.of(SOURCE, value);
     }
+
+    @Override
+    public boolean needsInvocation() {
+        return true;
+    }
 }

@@ -28,6 +28,13 @@ class InvalidDeploymentTest {
         }
     }
 
+    @ApplicationScoped
+    public static class Fine {
+        @RateLimit(limit = 5)
+        public void call() {
+        }
+    }
+
     private static final String BROKEN = Broken.class.getName();
 
     @Test
@@ -46,7 +53,7 @@ class InvalidDeploymentTest {
     @Test
     void badRedisSettingsFailTheDeployment() {
         assertThatThrownBy(() -> TollgateContainer.start(Map.of("tollgate.redis.address", "localhost:6379",
-                "tollgate.redis.command-timeout", "fast")).close())
+                "tollgate.redis.command-timeout", "fast"), Fine.class).close())
                 .rootCause()
                 .hasMessageContaining("Invalid tollgate.redis.command-timeout: must be milliseconds (500) or an"
                         + " ISO-8601 duration (PT0.5S), was 'fast'");

@@ -25,7 +25,11 @@ class RateLimitInterceptorTest {
 
     @ApplicationScoped
     public static class Reports {
-        final AtomicInteger runs = new AtomicInteger();
+        private final AtomicInteger runs = new AtomicInteger();
+
+        int runs() {
+            return runs.get();
+        }
 
         @RateLimit(limit = 3, windowUnit = ChronoUnit.HOURS)
         public String generate() {
@@ -121,7 +125,7 @@ class RateLimitInterceptorTest {
                         assertThat(e.limiter()).isEqualTo(REPORTS + "/generate");
                         assertThat(e.retryAfter()).isPositive().isLessThanOrEqualTo(Duration.ofHours(1));
                     });
-            assertThat(reports.runs.get()).isEqualTo(3);
+            assertThat(reports.runs()).isEqualTo(3);
             assertThat(reports.unlimited()).isEqualTo("free");
         }
     }
@@ -171,7 +175,7 @@ class RateLimitInterceptorTest {
             for (int i = 0; i < 10; i++) {
                 reports.generate();
             }
-            assertThat(reports.runs.get()).isEqualTo(10);
+            assertThat(reports.runs()).isEqualTo(10);
         }
     }
 
@@ -182,7 +186,7 @@ class RateLimitInterceptorTest {
             for (int i = 0; i < 4; i++) {
                 assertThat(reports.trial()).isEqualTo("trial");
             }
-            assertThat(reports.runs.get()).isEqualTo(4);
+            assertThat(reports.runs()).isEqualTo(4);
             assertThat(count("trial", "permitted")).isEqualTo(1);
             assertThat(count("trial", "rejected")).isEqualTo(3);
         }

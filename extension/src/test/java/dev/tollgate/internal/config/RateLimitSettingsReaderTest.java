@@ -43,6 +43,10 @@ class RateLimitSettingsReaderTest {
         public void micros() {
         }
 
+        @RateLimit(limit = 5, window = 400, windowUnit = ChronoUnit.DAYS)
+        public void tooLong() {
+        }
+
         @RateLimit(name = "burst", limit = 10, windowUnit = ChronoUnit.SECONDS)
         @RateLimit(name = "daily", limit = 1000, windowUnit = ChronoUnit.DAYS)
         public void search() {
@@ -138,6 +142,7 @@ class RateLimitSettingsReaderTest {
         read("tooDear");
         read("months");
         read("micros");
+        read("tooLong");
         read("longWait");
         read("badName");
         assertThat(problems.messages()).containsExactly(
@@ -146,14 +151,16 @@ class RateLimitSettingsReaderTest {
                         + " algorithm is FIXED_WINDOW, was 3",
                 "Invalid @RateLimit.cost on " + ORDERS + "#tooDear(): must be >= 1 and <= the capacity (5), or no"
                         + " call could ever be permitted, was 6",
-                "Invalid @RateLimit.windowUnit on " + ORDERS + "#months(): must be one of [Millis, Seconds, Minutes,"
-                        + " Hours, HalfDays, Days, Weeks], was Months",
-                "Invalid @RateLimit.window on " + ORDERS + "#micros(): window x windowUnit must be between 1 ms and"
-                        + " 366 days, was 500 Micros",
+                "Invalid @RateLimit.windowUnit on " + ORDERS + "#months(): must be one of [MILLIS, SECONDS, MINUTES,"
+                        + " HOURS, HALF_DAYS, DAYS, WEEKS], was MONTHS",
+                "Invalid @RateLimit.windowUnit on " + ORDERS + "#micros(): must be one of [MILLIS, SECONDS, MINUTES,"
+                        + " HOURS, HALF_DAYS, DAYS, WEEKS], was MICROS",
+                "Invalid @RateLimit.window on " + ORDERS + "#tooLong(): window x windowUnit must be between 1 ms and"
+                        + " 366 days, was 400 DAYS",
                 "Invalid @RateLimit.maxWait on " + ORDERS + "#longWait(): maxWait x maxWaitUnit must be at most 60"
-                        + " seconds, was 2 Minutes",
+                        + " seconds, was 2 MINUTES",
                 "Invalid @RateLimit.name on " + ORDERS + "#badName(): must be 1 to 200 characters from"
-                        + " [A-Za-z0-9._:/-], was 'bad name!'");
+                        + " [A-Za-z0-9._:/$-], was 'bad name!'");
     }
 
     @Test

@@ -8,9 +8,9 @@ import java.util.Optional;
  * The current caller's quotas, read without consuming anything. Inject it ({@code @Inject RateLimitStatus}) to show
  * callers what they have left, e.g. from a status endpoint.
  *
- * <p>Only limiters whose partition is known from the caller alone are reported: those keyed by {@code ""},
- * {@code principal}, {@code ip} or {@code header:}. Limiters keyed by a method parameter or a resolver need the
- * call itself and are left out.
+ * <p>Only limiters whose partition is known without the call's arguments are reported: those keyed by {@code ""},
+ * {@code principal}, {@code ip}, {@code header:} or a resolver (asked with a {@code null} invocation). Limiters
+ * keyed by a method parameter ({@code param:}) are left out.
  */
 public interface RateLimitStatus {
 

@@ -23,9 +23,4 @@ record ResolverKey(PartitionKeyResolver resolver) implements PartitionKey {
         String value = resolver.resolve(invocation);
         return value == null || value.isEmpty() ? UNKNOWN : PartitionHash.of(SOURCE, value);
     }
-
-    @Override
-    public boolean needsInvocation() {
-        return true;
-    }
 }

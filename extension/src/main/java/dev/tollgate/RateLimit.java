@@ -39,7 +39,7 @@ public @interface RateLimit {
      * The limiter's name. Methods whose limits share a name share their counters.
      *
      * <p>Default {@code ""}: {@code <fully qualified class name>/<method name>}. Otherwise 1 to 200 characters
-     * from {@code [A-Za-z0-9._:/-]}; anything else fails the deployment.
+     * from {@code [A-Za-z0-9._:/$-]}; anything else fails the deployment.
      */
     @Nonbinding
     String name() default "";
@@ -112,6 +112,43 @@ public @interface RateLimit {
      */
     @Nonbinding
     String key() default "";
+
+    /**
+     * Whether the limit applies. Default {@code true}. {@code false} (typically set through configuration) removes
+     * the limit, as if the annotation were absent.
+     */
+    @Nonbinding
+    boolean enabled() default true;
+
+    /**
+     * Shadow mode: decide and report (headers, metrics, log) but never refuse a call. Default {@code false}.
+     * Use it to try a new limit on live traffic before enforcing it.
+     */
+    @Nonbinding
+    boolean shadow() default false;
+
+    /**
+     * How long a call may wait for a permit before it is refused, in {@link #maxWaitUnit()}s. Default 0: refuse at
+     * once. The wait is spent only when the permit is due within it (per the limit's retry-after), so a call never
+     * waits in vain.
+     *
+     * <p>Must be {@code >= 0} and at most 60 seconds in total; anything else fails the deployment.
+     */
+    @Nonbinding
+    long maxWait() default 0;
+
+    /** Unit of {@link #maxWait()}. Default {@link ChronoUnit#MILLIS}; {@code MILLIS}, {@code SECONDS} or {@code MINUTES}. */
+    @Nonbinding
+    ChronoUnit maxWaitUnit() default ChronoUnit.MILLIS;
+
+    /**
+     * Whether the caller's tier picks the limit. Default {@code false}. When {@code true}, the permits per window
+     * come from {@code tollgate.tier.<tier>.limit} for the caller's tier (see {@code tollgate.tiers}), and
+     * {@link #limit()} applies to callers of a tier with no configured limit. The window, algorithm and key stay
+     * those of the annotation.
+     */
+    @Nonbinding
+    boolean tiered() default false;
 
     /** How a limit counts permits. */
     enum Algorithm {

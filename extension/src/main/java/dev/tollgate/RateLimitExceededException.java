@@ -1,5 +1,7 @@
 package dev.tollgate;
 
+import jakarta.ejb.ApplicationException;
+
 import java.time.Duration;
 import java.util.Objects;
 
@@ -8,7 +10,11 @@ import java.util.Objects;
  *
  * <p>JAX-RS resources turn it into {@code 429 Too Many Requests} with a {@code Retry-After} header. Other callers
  * (EJBs, CDI beans) receive it and may wait {@link #retryAfter()} before trying again.
+ *
+ * <p>It is an EJB application exception, so an EJB's caller receives it as is rather than wrapped in an
+ * {@code EJBException}; it does not roll back the caller's transaction, since the refused method never ran.
  */
+@ApplicationException(inherited = true, rollback = false)
 public class RateLimitExceededException extends RuntimeException {
 
     private static final long serialVersionUID = 1L;

@@ -16,7 +16,9 @@ public interface PartitionKeyResolver {
      * The partition value of this call, e.g. a tenant id. Tollgate hashes it before it reaches Redis, so any
      * string is safe.
      *
-     * @param invocation the intercepted call (method, parameters, target)
+     * @param invocation the intercepted call (method, parameters, target), or {@code null} when
+     *                   {@code RateLimitStatus} asks for the current caller's partition outside of a call: a
+     *                   resolver that needs the call's arguments should then return {@code null}
      * @return the value, or {@code null} / empty when it is unknown: such calls share one "unknown" partition, so
      *         a missing value never lets a caller escape the limit
      */

@@ -10,7 +10,8 @@ import jakarta.interceptor.InvocationContext;
 public interface TierResolver {
 
     /**
-     * @param invocation the intercepted call
+     * @param invocation the intercepted call, or {@code null} when {@code RateLimitStatus} asks for the current
+     *                   caller's tier outside of a call
      * @return one of the tiers named in {@code tollgate.tiers}, or {@code null} for the default (first) tier;
      *         an unknown name is treated as the default tier and logged once
      */

@@ -14,6 +14,14 @@ public interface PartitionKey {
     /** The partition of callers whose value is missing. */
     String UNKNOWN = "?";
 
-    /** The partition of {@code invocation}; never {@code null}. */
+    /**
+     * The partition of {@code invocation}; never {@code null}. {@code invocation} is {@code null} when a status
+     * query asks outside a call, which only keys that do not {@link #needsInvocation()} are asked for.
+     */
     String resolve(InvocationContext invocation, CallContext call);
+
+    /** Whether the partition depends on the call itself (its arguments, or a resolver that sees it). */
+    default boolean needsInvocation() {
+        return false;
+    }
 }

@@ -28,6 +28,13 @@ public interface RateLimitBackend extends AutoCloseable {
      */
     RateLimitDecision peek(List<LimitRequest> limits);
 
+    /**
+     * Checks that the store answers, within the same bound as a decision.
+     *
+     * @throws BackendUnavailableException if it does not
+     */
+    void ping();
+
     /** A short name for logs and metrics: {@code redis} or {@code memory}. */
     String name();
 

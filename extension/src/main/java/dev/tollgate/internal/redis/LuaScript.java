@@ -1,7 +1,5 @@
 package dev.tollgate.internal.redis;
 
-import dev.tollgate.internal.ratelimit.BackendUnavailableException;
-import org.redisson.api.RFuture;
 import org.redisson.api.RScript;
 import org.redisson.api.RedissonClient;
 import org.redisson.client.RedisNoScriptException;
@@ -16,10 +14,6 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.function.Supplier;
 
 /**
  * A Lua script kept as a resource next to the code that runs it, called with {@code EVALSHA}: one round trip per
@@ -27,8 +21,7 @@ import java.util.function.Supplier;
  * {@code NOSCRIPT} (it restarted, or its script cache was flushed) the call is repeated once with {@code EVAL},
  * which caches the script again.
  *
- * <p>Every call is bounded by {@code timeout}, whatever Redisson's own retries do, and any failure to get an
- * answer becomes a {@link BackendUnavailableException}.
+ * <p>Every call is bounded by {@code timeout} ({@link BoundedWait}).
  */
 final class LuaScript {
 
@@ -36,7 +29,7 @@ final class LuaScript {
     private final String source;
     private final String sha;
     private final RScript script;
-    private final long timeoutMillis;
+    private final BoundedWait wait;
 
     LuaScript(RedissonClient client, String resource, Duration timeout) {
         this.name = resource;
@@ -44,45 +37,22 @@ final class LuaScript {
         this.sha = sha1(source);
         // Strings in, integers out: StringCodec sends arguments as their text, and integer replies are not decoded.
         this.script = client.getScript(StringCodec.INSTANCE);
-        this.timeoutMillis = timeout.toMillis();
+        this.wait = new BoundedWait(timeout.toMillis());
     }
 
     /** Runs the script and returns its array reply. */
     List<Object> run(List<Object> keys, Object... args) {
         try {
-            return await(() -> script.evalShaAsync(RScript.Mode.READ_WRITE, sha, RScript.ReturnType.LIST, keys, args));
+            return wait.await(() -> script.evalShaAsync(RScript.Mode.READ_WRITE, sha, RScript.ReturnType.LIST, keys,
+                    args), name);
         } catch (RedisNoScriptException e) {
-            return await(() -> script.evalAsync(RScript.Mode.READ_WRITE, source, RScript.ReturnType.LIST, keys, args));
+            return wait.await(() -> script.evalAsync(RScript.Mode.READ_WRITE, source, RScript.ReturnType.LIST, keys,
+                    args), name);
         }
     }
 
     String sha() {
         return sha;
-    }
-
-    private <T> T await(Supplier<RFuture<T>> call) {
-        RFuture<T> future = null;
-        try {
-            future = call.get();
-            return future.toCompletableFuture().get(timeoutMillis, TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof RedisNoScriptException noScript) {
-                throw noScript;
-            }
-            throw new BackendUnavailableException("Redis failed to run " + name + ": " + cause, cause);
-        } catch (TimeoutException e) {
-            future.cancel(false);
-            throw new BackendUnavailableException(
-                    "Redis did not answer " + name + " within " + timeoutMillis + " ms", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            future.cancel(false);
-            throw new BackendUnavailableException("Interrupted while waiting for Redis to run " + name, e);
-        } catch (RuntimeException e) {
-            // Redisson may fail synchronously, e.g. when it has been shut down.
-            throw new BackendUnavailableException("Redis failed to run " + name + ": " + e, e);
-        }
     }
 
     private static String load(String resource) {

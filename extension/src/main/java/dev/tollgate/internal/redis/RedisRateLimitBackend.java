@@ -39,6 +39,8 @@ public final class RedisRateLimitBackend implements RateLimitBackend {
     private final LuaScript script;
     private final String keyStart;
     private final boolean cluster;
+    private final BoundedWait wait;
+    private final String healthKey;
 
     /**
      * @param client     the Redisson client to use
@@ -52,6 +54,8 @@ public final class RedisRateLimitBackend implements RateLimitBackend {
         this.script = new LuaScript(client, SCRIPT, timeout);
         this.keyStart = keyPrefix + ":rl:{";
         this.cluster = client.getConfig().isClusterConfig();
+        this.wait = new BoundedWait(timeout.toMillis());
+        this.healthKey = keyPrefix + ":health";
     }
 
     /** A backend with its own client built from {@code settings}. */
@@ -79,6 +83,12 @@ public final class RedisRateLimitBackend implements RateLimitBackend {
     @Override
     public String name() {
         return "redis";
+    }
+
+    /** One {@code EXISTS} on a key Tollgate never writes: proves the server answers, changes nothing. */
+    @Override
+    public void ping() {
+        wait.await(() -> client.getKeys().countExistsAsync(healthKey), "EXISTS");
     }
 
     @Override

@@ -139,6 +139,7 @@ class RedisRateLimitBackendTest {
         try (RedisRateLimitBackend victim = RedisRateLimitBackend.connect(settings)) {
             List<LimitRequest> limits = allAlgorithms("hank", 1);
             assertThat(victim.acquire(limits).permitted()).isTrue();
+            victim.ping();
             doomed.stop();
             // Bounded by the settings' operation timeout (about half a second); the preemptive bound only proves
             // that the caller gets control back rather than waiting for a TCP timeout.
@@ -146,6 +147,8 @@ class RedisRateLimitBackendTest {
                     assertThatThrownBy(() -> victim.acquire(limits))
                             .isInstanceOf(BackendUnavailableException.class)
                             .hasMessageContaining("rate_limit.lua"));
+            assertTimeoutPreemptively(Duration.ofSeconds(10), () ->
+                    assertThatThrownBy(victim::ping).isInstanceOf(BackendUnavailableException.class));
         } finally {
             doomed.close();
         }

@@ -1,0 +1,74 @@
+package dev.tollgate.internal.cdi;
+
+import dev.tollgate.internal.config.ConfigValues;
+import dev.tollgate.internal.config.DeploymentProblems;
+import dev.tollgate.internal.partition.ForwardingHeader;
+import dev.tollgate.internal.partition.InvalidPartitionKeyException;
+import dev.tollgate.internal.partition.PartitionKey;
+import dev.tollgate.internal.partition.PartitionKeys;
+import dev.tollgate.internal.partition.ResolverLookup;
+import dev.tollgate.internal.partition.TrustedProxies;
+import dev.tollgate.spi.PartitionKeyResolver;
+import jakarta.enterprise.inject.spi.Bean;
+import jakarta.enterprise.inject.spi.BeanManager;
+
+import java.lang.reflect.Method;
+import java.util.Set;
+
+/**
+ * Parses {@code @RateLimit.key}s at deployment with what they need from the deployment: the trusted proxies of
+ * {@code tollgate.trusted-proxies} (and the header they maintain, {@code tollgate.trusted-proxies.header}), and
+ * resolver classes as CDI beans where they are beans. Problems go to {@link DeploymentProblems}.
+ */
+final class PartitionKeyFactory {
+
+    private final TrustedProxies proxies;
+    private final ResolverLookup lookup;
+    private final DeploymentProblems problems;
+
+    PartitionKeyFactory(ConfigValues config, BeanManager beans, DeploymentProblems problems) {
+        this.problems = problems;
+        this.proxies = trustedProxies(config, problems);
+        this.lookup = type -> {
+            Set<Bean<?>> found = beans.getBeans(type);
+            if (found.isEmpty()) {
+                return ResolverLookup.instantiate(type);
+            }
+            Bean<?> bean = beans.resolve(found);
+            return (PartitionKeyResolver) beans.getReference(bean, type, beans.createCreationalContext(bean));
+        };
+    }
+
+    /** The key, or {@code null} after reporting why {@code spec} is invalid. */
+    PartitionKey parse(String spec, Method method, String where) {
+        try {
+            return PartitionKeys.parse(spec, method, proxies, lookup);
+        } catch (InvalidPartitionKeyException e) {
+            problems.add("Invalid @RateLimit.key on " + where + ": " + e.getMessage() + ", was '" + spec + "'");
+            return null;
+        }
+    }
+
+    private static TrustedProxies trustedProxies(ConfigValues config, DeploymentProblems problems) {
+        ForwardingHeader header = ForwardingHeader.X_FORWARDED_FOR;
+        String headerKey = "tollgate.trusted-proxies.header";
+        var configured = config.get(headerKey);
+        if (configured.isPresent()) {
+            try {
+                header = ForwardingHeader.named(configured.get());
+            } catch (IllegalArgumentException e) {
+                problems.add("Invalid " + headerKey + ": " + e.getMessage());
+            }
+        }
+        var list = config.get("tollgate.trusted-proxies");
+        if (list.isEmpty()) {
+            return TrustedProxies.NONE;
+        }
+        try {
+            return TrustedProxies.parse(list.get(), header);
+        } catch (IllegalArgumentException e) {
+            problems.add("Invalid tollgate.trusted-proxies: " + e.getMessage());
+            return TrustedProxies.NONE;
+        }
+    }
+}

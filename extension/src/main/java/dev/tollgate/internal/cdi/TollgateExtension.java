@@ -1,0 +1,244 @@
+package dev.tollgate.internal.cdi;
+
+import dev.tollgate.RateLimit;
+import dev.tollgate.internal.config.ConfigValues;
+import dev.tollgate.internal.config.DeploymentProblems;
+import dev.tollgate.internal.config.LimitSettings;
+import dev.tollgate.internal.config.RateLimitSettingsReader;
+import dev.tollgate.internal.config.RedisSettingsReader;
+import dev.tollgate.internal.config.TierSettings;
+import dev.tollgate.internal.local.InMemoryRateLimitBackend;
+import dev.tollgate.internal.metrics.MicroProfileRateLimitMetrics;
+import dev.tollgate.internal.metrics.MicrometerRateLimitMetrics;
+import dev.tollgate.internal.metrics.RateLimitMetrics;
+import dev.tollgate.internal.partition.PartitionKey;
+import dev.tollgate.internal.ratelimit.CallerTiers;
+import dev.tollgate.internal.ratelimit.GuardedLimit;
+import dev.tollgate.internal.ratelimit.GuardedMethod;
+import dev.tollgate.internal.ratelimit.RateLimitBackend;
+import dev.tollgate.internal.ratelimit.RateLimitEnforcer;
+import dev.tollgate.internal.redis.RedisRateLimitBackend;
+import dev.tollgate.internal.redis.RedisSettings;
+import dev.tollgate.spi.TierResolver;
+import jakarta.enterprise.context.Dependent;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.spi.AfterBeanDiscovery;
+import jakarta.enterprise.inject.spi.AfterDeploymentValidation;
+import jakarta.enterprise.inject.spi.AnnotatedMethod;
+import jakarta.enterprise.inject.spi.AnnotatedType;
+import jakarta.enterprise.inject.spi.Bean;
+import jakarta.enterprise.inject.spi.BeanManager;
+import jakarta.enterprise.inject.spi.BeforeBeanDiscovery;
+import jakarta.enterprise.inject.spi.BeforeShutdown;
+import jakarta.enterprise.inject.spi.DeploymentException;
+import jakarta.enterprise.inject.spi.Extension;
+import jakarta.enterprise.inject.spi.ProcessManagedBean;
+import jakarta.interceptor.Interceptor;
+import org.eclipse.microprofile.config.Config;
+import org.eclipse.microprofile.config.ConfigProvider;
+
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.logging.Logger;
+
+/**
+ * The CDI portable extension behind {@link RateLimit}. Registered in {@code META-INF/services}; it registers its
+ * own interceptor and beans, so the jar needs no {@code beans.xml}.
+ *
+ * <ol>
+ *   <li>{@link BeforeBeanDiscovery}: adds the interceptor.</li>
+ *   <li>{@link ProcessManagedBean}: notes every business method carrying {@code @RateLimit} (on the method, or
+ *       else on its class), for managed beans and session beans alike. This event sees the annotations as other
+ *       extensions left them and skips vetoed types.</li>
+ *   <li>{@link AfterDeploymentValidation}: resolves every method's settings from annotations and MicroProfile
+ *       Config, parses partition keys, validates everything, and fails the deployment listing every problem;
+ *       otherwise opens the backend and publishes the {@link RateLimitRuntime} the interceptor reads.</li>
+ * </ol>
+ */
+public class TollgateExtension implements Extension {
+
+    private static final Logger LOG = Logger.getLogger(TollgateExtension.class.getName());
+
+    private final List<Candidate> candidates = new ArrayList<>();
+    private final RateLimitRuntime runtime = new RateLimitRuntime();
+    private RateLimitBackend backend;
+
+    /** A method found with limits, before its settings are resolved. */
+    private record Candidate(Class<?> beanClass, Method method, List<RateLimit> limits) {
+    }
+
+    void registerTypes(@Observes BeforeBeanDiscovery event, BeanManager beans) {
+        add(event, beans, RateLimitInterceptor.class);
+        add(event, beans, RateLimitStatusBean.class);
+        // Each of these is added only where its API exists: loading it elsewhere would fail the deployment.
+        if (present("org.eclipse.microprofile.metrics.MetricRegistry")) {
+            add(event, beans, MicroProfileRateLimitMetrics.class);
+        }
+        if (present("io.micrometer.core.instrument.MeterRegistry")) {
+            add(event, beans, MicrometerRateLimitMetrics.class);
+        }
+        if (present("org.eclipse.microprofile.health.HealthCheck")) {
+            add(event, beans, RedisReadinessCheck.class);
+        }
+    }
+
+    private static void add(BeforeBeanDiscovery event, BeanManager beans, Class<?> type) {
+        event.addAnnotatedType(beans.createAnnotatedType(type), type.getName());
+    }
+
+    private static boolean present(String className) {
+        try {
+            Class.forName(className, false, TollgateExtension.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false;
+        }
+    }
+
+    <T> void collect(@Observes ProcessManagedBean<T> event) {
+        if (event.getBean() instanceof jakarta.enterprise.inject.spi.Interceptor<?>) {
+            return; // the interceptor carries its own binding
+        }
+        AnnotatedType<T> type = event.getAnnotatedBeanClass();
+        if (type.isAnnotationPresent(Interceptor.class)) {
+            return;
+        }
+        Set<RateLimit> classLimits = type.getAnnotations(RateLimit.class);
+        for (AnnotatedMethod<? super T> annotated : type.getMethods()) {
+            Method method = annotated.getJavaMember();
+            if (!isBusinessMethod(method)) {
+                continue;
+            }
+            Set<RateLimit> methodLimits = annotated.getAnnotations(RateLimit.class);
+            Set<RateLimit> limits = methodLimits.isEmpty() ? classLimits : methodLimits;
+            if (!limits.isEmpty()) {
+                candidates.add(new Candidate(type.getJavaClass(), method, List.copyOf(limits)));
+            }
+        }
+    }
+
+    void addRuntime(@Observes AfterBeanDiscovery event) {
+        event.addBean()
+                .beanClass(RateLimitRuntime.class)
+                .types(RateLimitRuntime.class, Object.class)
+                .scope(Dependent.class)
+                .createWith(context -> runtime);
+    }
+
+    void prepare(@Observes AfterDeploymentValidation event, BeanManager beans) {
+        Config config = ConfigProvider.getConfig(Thread.currentThread().getContextClassLoader());
+        ConfigValues values = key -> config.getOptionalValue(key, String.class).filter(v -> !v.isBlank());
+        DeploymentProblems problems = new DeploymentProblems();
+
+        TierSettings tiers = TierSettings.read(values, problems);
+        RateLimitSettingsReader reader = new RateLimitSettingsReader(values, tiers);
+        PartitionKeyFactory keys = new PartitionKeyFactory(values, beans, problems);
+        Map<Method, GuardedMethod> methods = new LinkedHashMap<>();
+        for (Candidate candidate : candidates) {
+            String where = RateLimitSettingsReader.describe(candidate.beanClass(), candidate.method());
+            List<GuardedLimit> limits = new ArrayList<>();
+            for (LimitSettings settings : reader.read(candidate.beanClass(), candidate.method(), candidate.limits(),
+                    problems)) {
+                PartitionKey key = keys.parse(settings.key(), candidate.method(), where);
+                if (key != null) {
+                    limits.add(new GuardedLimit(settings, key));
+                }
+            }
+            if (!limits.isEmpty()) {
+                GuardedMethod guarded = GuardedMethod.of(where, limits);
+                GuardedMethod previous = methods.putIfAbsent(candidate.method(), guarded);
+                if (previous != null && !settingsOf(previous).equals(settingsOf(guarded))) {
+                    // One Java method inherited by two beans whose classes configure it differently.
+                    problems.add("Invalid @RateLimit on " + where + ": the method is inherited by several beans"
+                            + " whose limits differ (" + previous.description() + "); declare the limits on the"
+                            + " method or on one class only");
+                }
+            }
+        }
+        TierResolver tierResolver = tierResolver(beans, problems);
+        Optional<RedisSettings> redis = RedisSettingsReader.read(values, problems);
+
+        if (!problems.isEmpty()) {
+            event.addDeploymentProblem(new DeploymentException(message(problems)));
+            return;
+        }
+        backend = redis.<RateLimitBackend>map(RedisRateLimitBackend::connect)
+                .orElseGet(InMemoryRateLimitBackend::new);
+        RateLimitMetrics metrics = metrics(beans);
+        metrics.register(methods.values().stream().flatMap(m -> m.limits().stream())
+                .map(limit -> limit.settings().name()).distinct().toList());
+        runtime.publish(methods, new RateLimitEnforcer(backend, metrics), new CallerTiers(tiers, tierResolver));
+        LOG.info(() -> "Tollgate: " + methods.size() + " rate-limited method(s), backend " + backend.name()
+                + redis.map(r -> " (" + r + ")").orElse(" (no tollgate.redis.address: limits are per instance)"));
+    }
+
+    void close(@Observes BeforeShutdown event) {
+        if (backend != null) {
+            backend.close();
+        }
+    }
+
+    RateLimitRuntime runtime() {
+        return runtime;
+    }
+
+    /**
+     * MicroProfile Metrics where the server has it (Payara), else Micrometer (WildFly), else none. An API on the
+     * class path is not enough: the implementation must be there too, hence {@link RateLimitMetrics#available()}.
+     */
+    private static RateLimitMetrics metrics(BeanManager beans) {
+        for (String type : List.of("dev.tollgate.internal.metrics.MicroProfileRateLimitMetrics",
+                "dev.tollgate.internal.metrics.MicrometerRateLimitMetrics")) {
+            for (Bean<?> bean : beans.getBeans(RateLimitMetrics.class)) {
+                if (bean.getBeanClass().getName().equals(type)) {
+                    RateLimitMetrics metrics = (RateLimitMetrics) beans.getReference(bean, RateLimitMetrics.class,
+                            beans.createCreationalContext(bean));
+                    if (metrics.available()) {
+                        return metrics;
+                    }
+                }
+            }
+        }
+        return RateLimitMetrics.NONE;
+    }
+
+    private static TierResolver tierResolver(BeanManager beans, DeploymentProblems problems) {
+        Set<Bean<?>> found = beans.getBeans(TierResolver.class);
+        if (found.isEmpty()) {
+            return null;
+        }
+        if (found.size() > 1) {
+            problems.add("Invalid TierResolver: at most one bean may implement dev.tollgate.spi.TierResolver, found "
+                    + found.stream().map(b -> b.getBeanClass().getName()).sorted().toList());
+            return null;
+        }
+        Bean<?> bean = beans.resolve(found);
+        return (TierResolver) beans.getReference(bean, TierResolver.class, beans.createCreationalContext(bean));
+    }
+
+    private static List<LimitSettings> settingsOf(GuardedMethod method) {
+        return method.limits().stream().map(GuardedLimit::settings).toList();
+    }
+
+    private static String message(DeploymentProblems problems) {
+        StringBuilder text = new StringBuilder("Tollgate found ").append(problems.messages().size())
+                .append(problems.messages().size() == 1 ? " invalid setting:" : " invalid settings:");
+        for (String message : problems.messages()) {
+            text.append("\n  - ").append(message);
+        }
+        return text.toString();
+    }
+
+    /** Methods an interceptor can apply to: not static, not private, not Object's, not compiler-made. */
+    private static boolean isBusinessMethod(Method method) {
+        int modifiers = method.getModifiers();
+        return !Modifier.isStatic(modifiers) && !Modifier.isPrivate(modifiers) && !method.isSynthetic()
+                && !method.isBridge() && method.getDeclaringClass() != Object.class;
+    }
+}

@@ -1,0 +1,280 @@
+package dev.tollgate.internal.config;
+
+import dev.tollgate.RateLimit;
+import dev.tollgate.RateLimit.Algorithm;
+import dev.tollgate.internal.ratelimit.LimitPolicy;
+
+import java.lang.reflect.Method;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * Resolves the {@code @RateLimit}s of a method into {@link LimitSettings}, once, at deployment.
+ *
+ * <p>Each member's value is the first found of (MicroProfile Fault Tolerance's convention, plus a global level
+ * under {@code tollgate.} so it cannot collide with SmallRye Fault Tolerance's own {@code RateLimit/...} keys):
+ * <ol>
+ *   <li>{@code <class>/<method>/RateLimit/<name>/<member>}: one named limit of the method (needed when a method has
+ *       several limits and only one should change);</li>
+ *   <li>{@code <class>/<method>/RateLimit/<member>}: every limit of the method;</li>
+ *   <li>{@code <class>/RateLimit/<member>}: every limit of the class's methods;</li>
+ *   <li>{@code tollgate.ratelimit.<member>}: every limit of the application;</li>
+ *   <li>the annotation.</li>
+ * </ol>
+ * {@code <class>} is the bean class's fully qualified name and {@code <method>} the method's name.
+ * Every problem is reported to {@link DeploymentProblems}; a method with any problem yields no settings.
+ */
+public final class RateLimitSettingsReader {
+
+    static final String GLOBAL_PREFIX = "tollgate.ratelimit.";
+
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._:/$-]{1,200}");
+    private static final Set<ChronoUnit> WINDOW_UNITS = EnumSet.of(ChronoUnit.MILLIS, ChronoUnit.SECONDS,
+            ChronoUnit.MINUTES, ChronoUnit.HOURS, ChronoUnit.HALF_DAYS, ChronoUnit.DAYS, ChronoUnit.WEEKS);
+    private static final Set<ChronoUnit> WAIT_UNITS = EnumSet.of(ChronoUnit.MILLIS, ChronoUnit.SECONDS,
+            ChronoUnit.MINUTES);
+    private static final long MAX_WAIT_MILLIS = 60_000;
+
+    private final ConfigValues config;
+    private final TierSettings tiers;
+
+    public RateLimitSettingsReader(ConfigValues config, TierSettings tiers) {
+        this.config = config;
+        this.tiers = tiers;
+    }
+
+    /**
+     * The enabled limits of {@code method} on {@code beanClass}, in declaration order; empty when all are disabled
+     * or any has a problem (reported to {@code problems}).
+     */
+    public List<LimitSettings> read(Class<?> beanClass, Method method, List<RateLimit> annotations,
+                                    DeploymentProblems problems) {
+        String where = describe(beanClass, method);
+        int before = problems.messages().size();
+        List<LimitSettings> limits = new ArrayList<>();
+        Set<String> names = new HashSet<>();
+        for (RateLimit annotation : annotations) {
+            Member member = new Member(beanClass, method, annotation, annotations.size() > 1, where, problems);
+            if (!member.bool("enabled", annotation.enabled())) {
+                continue;
+            }
+            LimitSettings settings = member.resolve();
+            if (settings != null && !names.add(settings.name())) {
+                problems.add("Invalid @RateLimit.name on " + where
+                        + ": the limits of one method need distinct names, was '" + settings.name() + "' twice");
+            }
+            limits.add(settings);
+        }
+        return problems.messages().size() == before ? limits : List.of();
+    }
+
+    /** {@code com.acme.Orders#create(String, int)}, as deployment messages name a method. */
+    public static String describe(Class<?> beanClass, Method method) {
+        return beanClass.getName() + "#" + method.getName() + "(" + Arrays.stream(method.getParameterTypes())
+                .map(Class::getSimpleName).collect(Collectors.joining(", ")) + ")";
+    }
+
+    /** Resolves the members of one annotation. */
+    private final class Member {
+
+        private final RateLimit annotation;
+        private final String where;
+        private final DeploymentProblems problems;
+        private final String methodPrefix;
+        private final String classPrefix;
+        private final String namedPrefix;
+        private final String defaultName;
+        private boolean unparsable;
+
+        Member(Class<?> beanClass, Method method, RateLimit annotation, boolean several, String where,
+               DeploymentProblems problems) {
+            this.annotation = annotation;
+            this.where = where;
+            this.problems = problems;
+            this.classPrefix = beanClass.getName() + "/RateLimit/";
+            this.methodPrefix = beanClass.getName() + "/" + method.getName() + "/RateLimit/";
+            this.defaultName = beanClass.getName() + "/" + method.getName();
+            String name = annotation.name().isEmpty() ? defaultName : annotation.name();
+            this.namedPrefix = several || !annotation.name().isEmpty() ? methodPrefix + name + "/" : null;
+        }
+
+        LimitSettings resolve() {
+            // The name identifies the counters, so it comes from the annotation only: configuration cannot move a
+            // limit onto another limiter's counters.
+            String name = annotation.name().isEmpty() ? defaultName : annotation.name();
+            // The default, <class>/<method>, is a Java name and needs no check.
+            boolean valid = true;
+            if (!annotation.name().isEmpty() && !NAME.matcher(name).matches()) {
+                valid = invalid("name", "must be 1 to 200 characters from [A-Za-z0-9._:/$-]", "'" + name + "'");
+            }
+            long limit = number("limit", annotation.limit());
+            long window = number("window", annotation.window());
+            ChronoUnit windowUnit = unit("windowUnit", annotation.windowUnit(), WINDOW_UNITS);
+            Algorithm algorithm = algorithm();
+            long burst = number("burst", annotation.burst());
+            long cost = number("cost", annotation.cost());
+            String key = string("key", annotation.key());
+            boolean shadow = bool("shadow", annotation.shadow());
+            long maxWait = number("maxWait", annotation.maxWait());
+            ChronoUnit maxWaitUnit = unit("maxWaitUnit", annotation.maxWaitUnit(), WAIT_UNITS);
+            boolean tiered = bool("tiered", annotation.tiered());
+            if (unparsable) {
+                return null;
+            }
+
+            if (limit <= 0 || limit > LimitPolicy.MAX_PERMITS) {
+                valid = invalid("limit", "must be > 0 and <= " + LimitPolicy.MAX_PERMITS, limit);
+            }
+            long windowMillis = -1;
+            if (window <= 0) {
+                valid = invalid("window", "must be > 0", window);
+            } else if (windowUnit != null) {
+                windowMillis = toMillis(window, windowUnit);
+                if (windowMillis < 1 || windowMillis > LimitPolicy.MAX_WINDOW_MILLIS) {
+                    valid = invalid("window", "window x windowUnit must be between 1 ms and 366 days",
+                            window + " " + windowUnit.name());
+                }
+            }
+            if (burst < 0) {
+                valid = invalid("burst", "must be >= 0", burst);
+            } else if (burst > 0 && algorithm != null && algorithm != Algorithm.TOKEN_BUCKET) {
+                valid = invalid("burst", "only TOKEN_BUCKET has a burst, but the algorithm is " + algorithm, burst);
+            }
+            if (maxWait < 0) {
+                valid = invalid("maxWait", "must be >= 0", maxWait);
+            } else if (maxWaitUnit != null && toMillis(maxWait, maxWaitUnit) > MAX_WAIT_MILLIS) {
+                valid = invalid("maxWait", "maxWait x maxWaitUnit must be at most 60 seconds",
+                        maxWait + " " + maxWaitUnit.name());
+            }
+            if (tiered && tiers.isEmpty()) {
+                valid = invalid("tiered", "tiered limits need tiers: set tollgate.tiers", true);
+            }
+            if (!valid || windowUnit == null || maxWaitUnit == null) {
+                return null;
+            }
+
+            LimitPolicy policy = policy(algorithm, limit, windowMillis, burst);
+            if (cost < 1 || cost > policy.capacity()) {
+                invalid("cost", "must be >= 1 and <= the capacity (" + policy.capacity()
+                        + "), or no call could ever be permitted", cost);
+                return null;
+            }
+            Map<String, LimitPolicy> tierPolicies = new LinkedHashMap<>();
+            if (tiered) {
+                for (String tier : tiers.names()) {
+                    long tierLimit = tiers.limits().getOrDefault(tier, limit);
+                    LimitPolicy tierPolicy = policy(algorithm, tierLimit, windowMillis, burst);
+                    if (cost > tierPolicy.capacity()) {
+                        invalid("cost", "must be <= the capacity of tier " + tier + " (" + tierPolicy.capacity()
+                                + ")", cost);
+                        return null;
+                    }
+                    tierPolicies.put(tier, tierPolicy);
+                }
+            }
+            return new LimitSettings(name, policy, tierPolicies, cost, key, shadow,
+                    toMillis(maxWait, maxWaitUnit));
+        }
+
+        private LimitPolicy policy(Algorithm algorithm, long limit, long windowMillis, long burst) {
+            return algorithm == Algorithm.TOKEN_BUCKET
+                    ? LimitPolicy.tokenBucket(limit, windowMillis, burst == 0 ? limit : burst)
+                    : LimitPolicy.window(algorithm, limit, windowMillis);
+        }
+
+        /** The configured value of {@code member} and the key it came from, by precedence. */
+        private Optional<String[]> configured(String member) {
+            List<String> keys = new ArrayList<>(4);
+            if (namedPrefix != null) {
+                keys.add(namedPrefix + member);
+            }
+            keys.add(methodPrefix + member);
+            keys.add(classPrefix + member);
+            keys.add(GLOBAL_PREFIX + member);
+            for (String key : keys) {
+                Optional<String> value = config.get(key);
+                if (value.isPresent()) {
+                    return Optional.of(new String[] {value.get().trim(), key});
+                }
+            }
+            return Optional.empty();
+        }
+
+        private String string(String member, String annotated) {
+            return configured(member).map(found -> found[0]).orElse(annotated.trim());
+        }
+
+        long number(String member, long annotated) {
+            return parse(member, annotated, "a whole number", Long::parseLong);
+        }
+
+        boolean bool(String member, boolean annotated) {
+            return parse(member, annotated, "true or false", value -> {
+                if (value.equalsIgnoreCase("true") || value.equalsIgnoreCase("false")) {
+                    return Boolean.parseBoolean(value);
+                }
+                throw new IllegalArgumentException(value);
+            });
+        }
+
+        private ChronoUnit unit(String member, ChronoUnit annotated, Set<ChronoUnit> allowed) {
+            String names = allowed.stream().map(ChronoUnit::name).toList().toString();
+            ChronoUnit unit = parse(member, annotated, "one of " + names, value -> ChronoUnit.valueOf(
+                    value.toUpperCase(java.util.Locale.ROOT)));
+            if (!allowed.contains(unit)) {
+                invalid(member, "must be one of " + names, unit.name());
+                return null;
+            }
+            return unit;
+        }
+
+        private Algorithm algorithm() {
+            return parse("algorithm", annotation.algorithm(), "one of " + Arrays.toString(Algorithm.values()),
+                    value -> Algorithm.valueOf(value.toUpperCase(java.util.Locale.ROOT)));
+        }
+
+        /** The annotated value, or the configured one parsed; {@code null} (and a problem) if it does not parse. */
+        private <T> T parse(String member, T annotated, String expected, Function<String, T> parser) {
+            Optional<String[]> found = configured(member);
+            if (found.isEmpty()) {
+                return annotated;
+            }
+            try {
+                return parser.apply(found.get()[0]);
+            } catch (IllegalArgumentException e) {
+                problems.add("Invalid @RateLimit." + member + " on " + where + ": must be " + expected
+                        + ", was '" + found.get()[0] + "' (from config " + found.get()[1] + ")");
+                unparsable = true;
+                return annotated;
+            }
+        }
+
+        private boolean invalid(String member, String reason, Object value) {
+            String source = configured(member).map(found -> " (from config " + found[1] + ")").orElse("");
+            problems.add("Invalid @RateLimit." + member + " on " + where + ": " + reason + ", was " + value + source);
+            return false;
+        }
+    }
+
+    private static long toMillis(long amount, ChronoUnit unit) {
+        long unitMillis = unit.getDuration().toMillis();
+        if (unitMillis == 0) {
+            return -1;
+        }
+        if (amount > Long.MAX_VALUE / unitMillis) {
+            return Long.MAX_VALUE;
+        }
+        return amount * unitMillis;
+    }
+}

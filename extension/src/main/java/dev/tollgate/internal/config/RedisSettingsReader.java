@@ -1,0 +1,95 @@
+package dev.tollgate.internal.config;
+
+import dev.tollgate.internal.redis.RedisSettings;
+
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * Reads {@code tollgate.redis.*} once. No address and no configuration file means no Redis: the in-memory backend
+ * is used. Bad values are reported to {@link DeploymentProblems} with the property and the value.
+ */
+public final class RedisSettingsReader {
+
+    private RedisSettingsReader() {
+    }
+
+    public static Optional<RedisSettings> read(ConfigValues config, DeploymentProblems problems) {
+        Optional<String> address = config.get("tollgate.redis.address").map(String::trim);
+        Optional<String> file = config.get("tollgate.redis.config-file").map(String::trim);
+        if (address.isEmpty() && file.isEmpty()) {
+            return Optional.empty();
+        }
+        if (address.isPresent() && file.isPresent()) {
+            problems.add("Invalid tollgate.redis.address and tollgate.redis.config-file: set one of them, not both,"
+                    + " was address=" + address.get() + ", config-file=" + file.get());
+            return Optional.empty();
+        }
+        int before = problems.messages().size();
+        Duration commandTimeout = duration(config, "tollgate.redis.command-timeout",
+                RedisSettings.DEFAULT_COMMAND_TIMEOUT, problems, false);
+        Duration connectTimeout = duration(config, "tollgate.redis.connect-timeout",
+                RedisSettings.DEFAULT_CONNECT_TIMEOUT, problems, false);
+        Duration retryInterval = duration(config, "tollgate.redis.retry-interval",
+                RedisSettings.DEFAULT_RETRY_INTERVAL, problems, true);
+        int retryAttempts = (int) number(config, "tollgate.redis.retry-attempts", RedisSettings.DEFAULT_RETRY_ATTEMPTS,
+                0, 10, problems);
+        int database = (int) number(config, "tollgate.redis.database", 0, 0, 1024, problems);
+        if (problems.messages().size() != before) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(new RedisSettings(address, file, config.get("tollgate.redis.username"),
+                    config.get("tollgate.redis.password"), config.get("tollgate.redis.truststore"),
+                    config.get("tollgate.redis.truststore-password"), database, commandTimeout, connectTimeout,
+                    retryAttempts, retryInterval,
+                    config.get("tollgate.redis.key-prefix").map(String::trim).orElse(RedisSettings.DEFAULT_KEY_PREFIX)));
+        } catch (IllegalArgumentException e) {
+            problems.add("Invalid tollgate.redis settings: " + e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    /** A duration in milliseconds ({@code 500}) or ISO-8601 ({@code PT0.5S}). */
+    private static Duration duration(ConfigValues config, String key, Duration fallback, DeploymentProblems problems,
+                                     boolean zeroAllowed) {
+        Optional<String> value = config.get(key).map(String::trim);
+        if (value.isEmpty()) {
+            return fallback;
+        }
+        Duration parsed;
+        try {
+            parsed = value.get().startsWith("P") || value.get().startsWith("p")
+                    ? Duration.parse(value.get()) : Duration.ofMillis(Long.parseLong(value.get()));
+        } catch (RuntimeException e) {
+            problems.add("Invalid " + key + ": must be milliseconds (500) or an ISO-8601 duration (PT0.5S), was '"
+                    + value.get() + "'");
+            return fallback;
+        }
+        if (parsed.isNegative() || (!zeroAllowed && parsed.isZero()) || parsed.compareTo(Duration.ofMinutes(1)) > 0) {
+            problems.add("Invalid " + key + ": must be " + (zeroAllowed ? ">= 0" : "> 0") + " and at most 1 minute, was "
+                    + value.get());
+            return fallback;
+        }
+        return parsed;
+    }
+
+    private static long number(ConfigValues config, String key, long fallback, long min, long max,
+                               DeploymentProblems problems) {
+        Optional<String> value = config.get(key).map(String::trim);
+        if (value.isEmpty()) {
+            return fallback;
+        }
+        try {
+            long parsed = Long.parseLong(value.get());
+            if (parsed < min || parsed > max) {
+                problems.add("Invalid " + key + ": must be between " + min + " and " + max + ", was " + parsed);
+                return fallback;
+            }
+            return parsed;
+        } catch (NumberFormatException e) {
+            problems.add("Invalid " + key + ": must be a whole number, was '" + value.get() + "'");
+            return fallback;
+        }
+    }
+}

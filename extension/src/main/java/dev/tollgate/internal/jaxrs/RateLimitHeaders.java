@@ -1,0 +1,216 @@
+package dev.tollgate.internal.jaxrs;
+
+import dev.tollgate.RateLimit.Algorithm;
+import dev.tollgate.internal.ratelimit.AppliedLimit;
+import dev.tollgate.internal.ratelimit.LimitOutcome;
+import dev.tollgate.internal.ratelimit.LimitPolicy;
+import dev.tollgate.internal.ratelimit.RateLimitResult;
+
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Renders rate-limit response headers. Pure functions of their arguments; no clock is read here.
+ *
+ * <ul>
+ *   <li>{@code RateLimit-Policy} and {@code RateLimit}: draft-ietf-httpapi-ratelimit-headers (syntax unchanged from
+ *       draft 08 to 11), structured-field lists with one member per limit, named by the limiter:
+ *       {@code "name";q=<quota>;w=<window seconds>} and {@code "name";r=<remaining>;t=<seconds>}.</li>
+ *   <li>{@code X-RateLimit-Limit}, {@code X-RateLimit-Remaining}, {@code X-RateLimit-Reset}: the de-facto headers
+ *       (GitHub's convention), which describe one limit only: the most restrictive, see {@link #mostRestrictive}.</li>
+ *   <li>{@code Retry-After}: whole seconds, rounded up, see {@link #retryAfterSeconds}.</li>
+ * </ul>
+ */
+public final class RateLimitHeaders {
+
+    public static final String RATE_LIMIT_POLICY = "RateLimit-Policy";
+    public static final String RATE_LIMIT = "RateLimit";
+    public static final String X_RATE_LIMIT_LIMIT = "X-RateLimit-Limit";
+    public static final String X_RATE_LIMIT_REMAINING = "X-RateLimit-Remaining";
+    public static final String X_RATE_LIMIT_RESET = "X-RateLimit-Reset";
+
+    /** Largest structured-field Integer (RFC 8941 section 3.3.1: at most 15 digits); larger values are capped. */
+    static final long MAX_SF_INTEGER = 999_999_999_999_999L;
+
+    private static final char[] HEX = "0123456789abcdef".toCharArray();
+
+    private RateLimitHeaders() {
+    }
+
+    /**
+     * Every rate-limit header for {@code result}, in a stable order: {@code RateLimit-Policy}, {@code RateLimit},
+     * then the three legacy headers. Empty if the result has no limits. {@code Retry-After} is not included: it
+     * belongs to the refusal (see {@link RateLimitExceededMapper}).
+     *
+     * @param decidedAtEpochMillis when the decision was taken (Unix epoch milliseconds); only
+     *                             {@code X-RateLimit-Reset} is absolute and needs it
+     */
+    public static Map<String, String> render(RateLimitResult result, long decidedAtEpochMillis) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        if (result.limits().isEmpty()) {
+            return headers;
+        }
+        headers.put(RATE_LIMIT_POLICY, policy(result));
+        headers.put(RATE_LIMIT, rateLimit(result));
+        LimitOutcome legacy = result.decision().outcome(mostRestrictive(result));
+        headers.put(X_RATE_LIMIT_LIMIT, Long.toString(legacy.limit()));
+        headers.put(X_RATE_LIMIT_REMAINING, Long.toString(legacy.remaining()));
+        headers.put(X_RATE_LIMIT_RESET, Long.toString(resetEpochSeconds(legacy, decidedAtEpochMillis)));
+        return headers;
+    }
+
+    /** {@code RateLimit-Policy}: {@code "name";q=<quota>;w=<window seconds>}, one member per limit. */
+    public static String policy(RateLimitResult result) {
+        StringBuilder out = new StringBuilder();
+        for (AppliedLimit limit : result.limits()) {
+            if (out.length() > 0) {
+                out.append(", ");
+            }
+            LimitPolicy policy = limit.policy();
+            out.append(sfString(limit.name()))
+                    .append(";q=").append(cap(policy.capacity()))
+                    .append(";w=").append(windowSeconds(policy));
+        }
+        return out.toString();
+    }
+
+    /** {@code RateLimit}: {@code "name";r=<remaining>;t=<seconds>}, one member per limit. */
+    public static String rateLimit(RateLimitResult result) {
+        StringBuilder out = new StringBuilder();
+        List<AppliedLimit> limits = result.limits();
+        for (int i = 0; i < limits.size(); i++) {
+            if (i > 0) {
+                out.append(", ");
+            }
+            LimitOutcome outcome = result.decision().outcome(i);
+            out.append(sfString(limits.get(i).name()))
+                    .append(";r=").append(cap(outcome.remaining()))
+                    .append(";t=").append(seconds(outcome));
+        }
+        return out.toString();
+    }
+
+    /**
+     * The {@code w} parameter: the window in whole seconds, rounded up (the field has no sub-second precision and
+     * must not be 0).
+     *
+     * <p>A token bucket has no window of its own. Its quota {@code q} is the capacity (the burst a client may spend
+     * at once), so {@code w} is the time the bucket takes to refill that capacity from empty:
+     * {@code capacity × window / limit}. {@code q/w} then equals the sustained rate, as it does for a window, and
+     * {@code q} tells the client how much it may send in one go.
+     */
+    static long windowSeconds(LimitPolicy policy) {
+        if (policy.algorithm() == Algorithm.TOKEN_BUCKET) {
+            return multiplyDivideCeil(policy.capacity(), policy.windowMillis(), policy.limit() * 1000);
+        }
+        return cap(ceilDiv(policy.windowMillis(), 1000));
+    }
+
+    /**
+     * The {@code t} parameter, in whole seconds rounded up. For a limit that permitted the call: until it is back to
+     * full capacity ({@code resetMillis}). For a limit that refused it: until a call of the same cost is permitted
+     * ({@code retryAfterMillis}), so {@code t} never points later than the response's {@code Retry-After}, as the
+     * draft asks (section 6: Retry-After "SHOULD NOT reference a point in time earlier than" t). For fixed
+     * windows both are the same; for sliding windows and token buckets, reset comes later.
+     */
+    private static long seconds(LimitOutcome outcome) {
+        long millis = outcome.permitted() ? outcome.resetMillis() : outcome.retryAfterMillis();
+        return cap(ceilDiv(Math.max(0, millis), 1000));
+    }
+
+    /**
+     * The index of the limit the legacy headers describe: among the limits that refused, the one asking for the
+     * longest wait; when none refused, the one with the fewest permits remaining. Ties go to the first.
+     */
+    public static int mostRestrictive(RateLimitResult result) {
+        List<LimitOutcome> outcomes = result.decision().outcomes();
+        int best = 0;
+        for (int i = 1; i < outcomes.size(); i++) {
+            if (isMoreRestrictive(outcomes.get(i), outcomes.get(best))) {
+                best = i;
+            }
+        }
+        return best;
+    }
+
+    private static boolean isMoreRestrictive(LimitOutcome candidate, LimitOutcome current) {
+        if (candidate.permitted() != current.permitted()) {
+            return !candidate.permitted();
+        }
+        if (!candidate.permitted()) {
+            return candidate.retryAfterMillis() > current.retryAfterMillis();
+        }
+        return candidate.remaining() < current.remaining();
+    }
+
+    /**
+     * {@code X-RateLimit-Reset}: the Unix time in seconds, rounded up, when the limit is back to full capacity.
+     * GitHub's convention (an absolute time), not the delta seconds some other APIs send; an absolute value needs the
+     * application server's clock, which is why the decision time is passed in.
+     */
+    static long resetEpochSeconds(LimitOutcome outcome, long decidedAtEpochMillis) {
+        return ceilDiv(decidedAtEpochMillis + Math.max(0, outcome.resetMillis()), 1000);
+    }
+
+    /**
+     * {@code Retry-After} in whole seconds, rounded up and at least 1: a refused call is always told to wait, even if
+     * the backend's wait rounds to nothing, so that no client is invited to retry in a tight loop.
+     */
+    public static long retryAfterSeconds(Duration retryAfter) {
+        long seconds = retryAfter.getSeconds();
+        if (retryAfter.getNano() > 0 && seconds < MAX_SF_INTEGER) {
+            seconds++;
+        }
+        return Math.max(1, cap(seconds));
+    }
+
+    /**
+     * A structured-field String (RFC 8941 section 3.3.3) holding {@code value}: {@code "} and {@code \} are
+     * escaped with a backslash. An sf-string can only carry printable ASCII, so anything else (and {@code %},
+     * to keep the mapping one-to-one) is written as {@code %xx} per UTF-8 byte, as RFC 9651 Display Strings do.
+     * Limiter names are validated to {@code [A-Za-z0-9._:/-]}; this only guarantees a valid header whatever
+     * the name.
+     */
+    static String sfString(String value) {
+        StringBuilder out = new StringBuilder(value.length() + 2).append('"');
+        for (int i = 0; i < value.length(); ) {
+            int codePoint = value.codePointAt(i);
+            i += Character.charCount(codePoint);
+            if (codePoint == '"' || codePoint == '\\') {
+                out.append('\\').append((char) codePoint);
+            } else if (codePoint >= 0x20 && codePoint <= 0x7e && codePoint != '%') {
+                out.append((char) codePoint);
+            } else {
+                for (byte b : new String(Character.toChars(codePoint)).getBytes(StandardCharsets.UTF_8)) {
+                    out.append('%').append(HEX[(b >> 4) & 0xf]).append(HEX[b & 0xf]);
+                }
+            }
+        }
+        return out.append('"').toString();
+    }
+
+    private static long cap(long value) {
+        return Math.min(value, MAX_SF_INTEGER);
+    }
+
+    /** {@code ceil(a / b)} for {@code a >= 0}, {@code b > 0} (Math.ceilDiv is Java 18). */
+    private static long ceilDiv(long a, long b) {
+        return -Math.floorDiv(-a, b);
+    }
+
+    /** {@code ceil(a × b / divisor)} for positive arguments, capped; exact even when {@code a × b} overflows. */
+    private static long multiplyDivideCeil(long a, long b, long divisor) {
+        long product = a * b;
+        if (Math.multiplyHigh(a, b) == 0 && product >= 0) {
+            return cap(ceilDiv(product, divisor));
+        }
+        BigInteger d = BigInteger.valueOf(divisor);
+        BigInteger quotient = BigInteger.valueOf(a).multiply(BigInteger.valueOf(b))
+                .add(d.subtract(BigInteger.ONE)).divide(d);
+        return quotient.min(BigInteger.valueOf(MAX_SF_INTEGER)).longValue();
+    }
+}

@@ -1,0 +1,84 @@
+package dev.tollgate.internal.jaxrs;
+
+import dev.tollgate.internal.ratelimit.AppliedLimit;
+import dev.tollgate.internal.ratelimit.LimitOutcome;
+import dev.tollgate.internal.ratelimit.RateLimitDecision;
+import dev.tollgate.internal.ratelimit.RateLimitResult;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.ws.rs.container.ContainerRequestContext;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Carries rate-limit results from the interceptor to the HTTP response, as a servlet request attribute (see the
+ * package documentation for why an attribute rather than a CDI bean).
+ */
+public final class RateLimitResults {
+
+    /** The servlet request attribute (and so the JAX-RS request property) holding a {@link Recorded}. */
+    public static final String ATTRIBUTE = "dev.tollgate.ratelimit.result";
+
+    private RateLimitResults() {
+    }
+
+    /**
+     * What the response headers describe: every enforced limit decided during one HTTP request, and when the
+     * latest decision was taken (Unix epoch milliseconds). The relative values ({@code r}, {@code t}) are those of
+     * the decision: a slow method makes them slightly conservative, never optimistic.
+     */
+    public record Recorded(RateLimitResult result, long decidedAtEpochMillis) {
+    }
+
+    /**
+     * Records {@code result} for the response to {@code request}. Called by the interceptor after every decision,
+     * before it proceeds or throws, on the request's thread.
+     *
+     * <ul>
+     *   <li>{@code request == null} (no HTTP request: EJB timer, message, plain Java caller): does nothing.</li>
+     *   <li>A shadow-mode result ({@code enforced == false}) is not recorded: limits that are only being observed
+     *       stay invisible to clients.</li>
+     *   <li>Several limited calls in one request (a limited resource calling a limited bean) accumulate: the
+     *       headers describe every limit, and a limit decided twice is described by its latest outcome.</li>
+     * </ul>
+     */
+    public static void record(HttpServletRequest request, RateLimitResult result) {
+        if (request == null || !result.enforced()) {
+            return;
+        }
+        long now = System.currentTimeMillis();
+        Object previous = request.getAttribute(ATTRIBUTE);
+        RateLimitResult merged = previous instanceof Recorded recorded ? merge(recorded.result(), result) : result;
+        request.setAttribute(ATTRIBUTE, new Recorded(merged, now));
+    }
+
+    /**
+     * What was recorded for the request of {@code context}, or {@code null}. Jakarta REST makes the request
+     * properties the servlet request's attributes in a servlet container, so this sees what {@link #record} set.
+     */
+    static Recorded recorded(ContainerRequestContext context) {
+        return context.getProperty(ATTRIBUTE) instanceof Recorded recorded ? recorded : null;
+    }
+
+    /** {@code earlier}'s limits not decided again, then {@code later}'s. */
+    static RateLimitResult merge(RateLimitResult earlier, RateLimitResult later) {
+        Set<String> decidedAgain = new HashSet<>();
+        for (AppliedLimit limit : later.limits()) {
+            decidedAgain.add(limit.name());
+        }
+        List<AppliedLimit> limits = new ArrayList<>();
+        List<LimitOutcome> outcomes = new ArrayList<>();
+        for (int i = 0; i < earlier.limits().size(); i++) {
+            if (!decidedAgain.contains(earlier.limits().get(i).name())) {
+                limits.add(earlier.limits().get(i));
+                outcomes.add(earlier.decision().outcome(i));
+            }
+        }
+        limits.addAll(later.limits());
+        outcomes.addAll(later.decision().outcomes());
+        boolean permitted = outcomes.stream().allMatch(LimitOutcome::permitted);
+        return new RateLimitResult(limits, new RateLimitDecision(permitted, outcomes), true);
+    }
+}

@@ -1,0 +1,135 @@
+package dev.tollgate.internal.partition;
+
+import jakarta.interceptor.InvocationContext;
+import jakarta.servlet.http.HttpServletRequest;
+
+import java.util.ArrayList;
+import java.util.Enumeration;
+import java.util.List;
+import java.util.Objects;
+
+import static dev.tollgate.internal.partition.ForwardedSyntax.GARBAGE;
+import static dev.tollgate.internal.partition.ForwardedSyntax.UNKNOWN_HOP;
+
+/**
+ * {@code ip}: the client's address.
+ *
+ * <p>The connection's address ({@code getRemoteAddr()}) is the client, unless it is a trusted proxy. Then the
+ * proxies' forwarding header is read from the right, the end the nearest proxy wrote: addresses of trusted proxies
+ * are skipped and the first other address is the client. Entries further left were written by the client itself
+ * and are never looked at, so a client cannot choose its partition by sending the header. If every entry is a
+ * trusted proxy, the leftmost one is the client.
+ *
+ * <ul>
+ *   <li>no HTTP request, or a connection address that is not an IP literal: {@link PartitionKey#UNKNOWN};</li>
+ *   <li>the hop that would be the client is {@code unknown}, obfuscated or missing: {@link PartitionKey#UNKNOWN};</li>
+ *   <li>the header is missing, or is not well formed where it is read: the connection's address (the proxy's).</li>
+ * </ul>
+ *
+ * <p>Addresses are compared and hashed in one canonical form, so {@code ::1} and {@code 0:0:0:0:0:0:0:1} are one
+ * client. Nothing is ever resolved through DNS.
+ */
+record ClientAddressKey(TrustedProxies proxies) implements PartitionKey {
+
+    static final String SOURCE = "ip";
+
+    private static final String FORWARDED = "Forwarded";
+    private static final String X_FORWARDED_FOR = "X-Forwarded-For";
+
+    ClientAddressKey {
+        Objects.requireNonNull(proxies, "proxies");
+    }
+
+    @Override
+    public String resolve(InvocationContext invocation, CallContext call) {
+        HttpServletRequest request = call.request();
+        if (request == null) {
+            return UNKNOWN;
+        }
+        byte[] client = clientAddress(request);
+        return client == null ? UNKNOWN : PartitionHash.of(SOURCE, IpLiterals.format(client));
+    }
+
+    /** The client's address, or {@code null} when it is unknown. */
+    byte[] clientAddress(HttpServletRequest request) {
+        byte[] remote = remoteAddress(request.getRemoteAddr());
+        if (remote == null || !proxies.contains(remote)) {
+            return remote;
+        }
+        byte[] client = switch (proxies.header()) {
+            case FORWARDED -> walk(request, FORWARDED, true);
+            case X_FORWARDED_FOR -> walk(request, X_FORWARDED_FOR, false);
+            case FORWARDED_ELSE_X_FORWARDED_FOR -> {
+                byte[] forwarded = walk(request, FORWARDED, true);
+                yield forwarded != null ? forwarded : walk(request, X_FORWARDED_FOR, false);
+            }
+        };
+        if (client == null || client == GARBAGE) {
+            return remote;
+        }
+        return client == UNKNOWN_HOP ? null : client;
+    }
+
+    /**
+     * The client named by {@code header}: an address, {@link ForwardedSyntax#UNKNOWN_HOP},
+     * {@link ForwardedSyntax#GARBAGE}, or {@code null} when the header names no hop at all.
+     */
+    private byte[] walk(HttpServletRequest request, String header, boolean forwarded) {
+        Enumeration<String> values = request.getHeaders(header);
+        if (values == null || !values.hasMoreElements()) {
+            return null;
+        }
+        String first = values.nextElement();
+        // one line is the usual case; proxies that add a line instead of appending are read line by line
+        List<String> lines = values.hasMoreElements() ? collect(first, values) : List.of(first);
+        byte[] leftmostProxy = null;
+        for (int l = lines.size() - 1; l >= 0; l--) {
+            List<String> hops = forwarded
+                    ? ForwardedSyntax.forwardedHops(lines.get(l))
+                    : ForwardedSyntax.xForwardedForHops(lines.get(l));
+            if (hops == null) {
+                return GARBAGE;
+            }
+            for (int h = hops.size() - 1; h >= 0; h--) {
+                byte[] hop = forwarded
+                        ? ForwardedSyntax.forwardedAddress(hops.get(h))
+                        : ForwardedSyntax.xForwardedForAddress(hops.get(h));
+                if (hop == GARBAGE || hop == UNKNOWN_HOP || !proxies.contains(hop)) {
+                    return hop;
+                }
+                leftmostProxy = hop;
+            }
+        }
+        return leftmostProxy;
+    }
+
+    private static List<String> collect(String first, Enumeration<String> rest) {
+        List<String> lines = new ArrayList<>(4);
+        lines.add(first);
+        while (rest.hasMoreElements()) {
+            lines.add(rest.nextElement());
+        }
+        return lines;
+    }
+
+    /**
+     * The connection's address as servers report it: a literal, possibly bracketed, possibly with an IPv6 zone
+     * ({@code fe80::1%eth0}), which says which interface and is dropped.
+     */
+    private static byte[] remoteAddress(String remote) {
+        if (remote == null) {
+            return null;
+        }
+        int from = 0;
+        int to = remote.length();
+        if (to > 1 && remote.charAt(0) == '[' && remote.charAt(to - 1) == ']') {
+            from = 1;
+            to--;
+        }
+        int zone = remote.indexOf('%', from);
+        if (zone >= 0 && zone < to) {
+            to = zone;
+        }
+        return IpLiterals.parse(remote, from, to);
+    }
+}

@@ -1,0 +1,36 @@
+package dev.tollgate.internal.partition;
+
+import jakarta.interceptor.InvocationContext;
+import jakarta.servlet.http.HttpServletRequest;
+
+/**
+ * {@code header:<Name>}: the request header's (first) value; {@link #UNKNOWN} when it is missing or blank, or when
+ * the call is not part of an HTTP request.
+ */
+record HeaderKey(String name) implements PartitionKey {
+
+    static final String SOURCE = "h";
+
+    static HeaderKey parse(String name) throws InvalidPartitionKeyException {
+        if (name.isEmpty()) {
+            throw new InvalidPartitionKeyException("missing header name after 'header:'");
+        }
+        for (int i = 0; i < name.length(); i++) {
+            if (!ForwardedSyntax.isTokenChar(name.charAt(i))) {
+                throw new InvalidPartitionKeyException("'" + name
+                        + "' is not a valid header name (letters, digits and !#$%&'*+-.^_`|~ only)");
+            }
+        }
+        return new HeaderKey(name);
+    }
+
+    @Override
+    public String resolve(InvocationContext invocation, CallContext call) {
+        HttpServletRequest request = call.request();
+        if (request == null) {
+            return UNKNOWN;
+        }
+        String value = request.getHeader(name);
+        return value == null || value.isBlank() ? UNKNOWN : PartitionHash.of(SOURCE, value);
+    }
+}

@@ -1,0 +1,18 @@
+package dev.tollgate.internal.partition;
+
+import jakarta.interceptor.InvocationContext;
+
+import java.security.Principal;
+
+/** {@code principal}: the caller's name; {@link #UNKNOWN} when anonymous or nameless. */
+record PrincipalKey() implements PartitionKey {
+
+    static final String SOURCE = "p";
+
+    @Override
+    public String resolve(InvocationContext invocation, CallContext call) {
+        Principal principal = call.principal();
+        String name = principal == null ? null : principal.getName();
+        return name == null || name.isEmpty() ? UNKNOWN : PartitionHash.of(SOURCE, name);
+    }
+}

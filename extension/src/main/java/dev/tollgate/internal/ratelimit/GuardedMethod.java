@@ -1,0 +1,29 @@
+package dev.tollgate.internal.ratelimit;
+
+import java.util.List;
+
+/**
+ * Everything the interceptor needs to guard one method, prepared at deployment.
+ *
+ * @param description   {@code <class>#<method>(<types>)}, for logs
+ * @param limits        the enabled limits, at least one
+ * @param tiered        whether any limit depends on the caller's tier
+ * @param maxWaitMillis how long a refused call may wait for its permits: the shortest wait any enforced limit of
+ *                      the method allows, since every one of them must agree to the wait
+ */
+public record GuardedMethod(String description, List<GuardedLimit> limits, boolean tiered, long maxWaitMillis) {
+
+    public GuardedMethod {
+        limits = List.copyOf(limits);
+        if (limits.isEmpty()) {
+            throw new IllegalArgumentException("a guarded method needs at least one limit: " + description);
+        }
+    }
+
+    public static GuardedMethod of(String description, List<GuardedLimit> limits) {
+        boolean tiered = limits.stream().anyMatch(limit -> limit.settings().tiered());
+        long maxWait = limits.stream().filter(limit -> !limit.settings().shadow())
+                .mapToLong(limit -> limit.settings().maxWaitMillis()).min().orElse(0);
+        return new GuardedMethod(description, limits, tiered, maxWait);
+    }
+}

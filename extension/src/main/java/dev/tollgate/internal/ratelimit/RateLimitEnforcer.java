@@ -1,0 +1,155 @@
+package dev.tollgate.internal.ratelimit;
+
+import dev.tollgate.RateLimitExceededException;
+import dev.tollgate.internal.config.LimitSettings;
+import dev.tollgate.internal.metrics.RateLimitMetrics;
+import dev.tollgate.internal.partition.CallContext;
+import jakarta.interceptor.InvocationContext;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Decides one call of a guarded method: resolves each limit's partition, asks the backend once for all limits
+ * together, waits for a permit when the method allows it, and reports the result. Knows nothing of CDI or HTTP.
+ *
+ * <p>Shadow limits decide and report like the others but never stop a call. When only shadow limits refuse, the
+ * call goes ahead, and since the backend decided all limits together (and so consumed nothing), the enforced limits
+ * are asked again on their own, so that a call that runs always takes its permits from them.
+ */
+public final class RateLimitEnforcer {
+
+    private final RateLimitBackend backend;
+    private final RateLimitMetrics metrics;
+
+    public RateLimitEnforcer(RateLimitBackend backend, RateLimitMetrics metrics) {
+        this.backend = backend;
+        this.metrics = metrics;
+    }
+
+    public RateLimitBackend backend() {
+        return backend;
+    }
+
+    /**
+     * @param tier the caller's tier, or {@code null} when the method has no tiered limit
+     * @return the result; when its decision refused the call and it is {@code enforced}, the call must not run
+     * @throws BackendUnavailableException if the backend did not answer
+     */
+    public RateLimitResult enforce(GuardedMethod method, InvocationContext invocation, CallContext call, String tier) {
+        List<GuardedLimit> limits = method.limits();
+        List<LimitRequest> requests = new ArrayList<>(limits.size());
+        List<AppliedLimit> applied = new ArrayList<>(limits.size());
+        for (GuardedLimit limit : limits) {
+            LimitSettings settings = limit.settings();
+            LimitPolicy policy = settings.policyFor(tier);
+            requests.add(new LimitRequest(settings.name(), limit.key().resolve(invocation, call), policy,
+                    settings.cost()));
+            applied.add(new AppliedLimit(settings.name(), policy));
+        }
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(method.maxWaitMillis());
+        while (true) {
+            RateLimitDecision decision = backend.acquire(requests);
+            if (decision.permitted()) {
+                return recorded(limits, new RateLimitResult(applied, decision, true));
+            }
+            if (!refusedByEnforced(limits, decision)) {
+                decision = acquireEnforced(limits, requests, decision);
+                if (!refusedByEnforced(limits, decision)) {
+                    return recorded(limits, new RateLimitResult(applied, decision, false));
+                }
+                // An enforced limit ran out between the two calls: its refusal stands.
+            }
+            long wait = enforcedRetryAfter(limits, decision);
+            long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+            if (wait > left) {
+                return recorded(limits, new RateLimitResult(applied, decision, true));
+            }
+            sleep(wait);
+        }
+    }
+
+    /** The exception for a refused, enforced result: names the enforced limit that asks for the longest wait. */
+    public static RateLimitExceededException refusal(GuardedMethod method, RateLimitResult result) {
+        String limiter = method.limits().get(0).settings().name();
+        long longest = -1;
+        for (int i = 0; i < method.limits().size(); i++) {
+            LimitOutcome outcome = result.decision().outcome(i);
+            if (!outcome.permitted() && !method.limits().get(i).settings().shadow()
+                    && outcome.retryAfterMillis() > longest) {
+                longest = outcome.retryAfterMillis();
+                limiter = method.limits().get(i).settings().name();
+            }
+        }
+        return new RateLimitExceededException(limiter, Duration.ofMillis(Math.max(0, longest)));
+    }
+
+    /** Only shadow limits refused: takes the enforced limits' permits on their own and merges the outcomes. */
+    private RateLimitDecision acquireEnforced(List<GuardedLimit> limits, List<LimitRequest> requests,
+                                              RateLimitDecision first) {
+        List<LimitRequest> enforced = new ArrayList<>();
+        for (int i = 0; i < limits.size(); i++) {
+            if (!limits.get(i).settings().shadow()) {
+                enforced.add(requests.get(i));
+            }
+        }
+        if (enforced.isEmpty()) {
+            return first;
+        }
+        RateLimitDecision second = backend.acquire(enforced);
+        List<LimitOutcome> outcomes = new ArrayList<>(limits.size());
+        int next = 0;
+        for (int i = 0; i < limits.size(); i++) {
+            outcomes.add(limits.get(i).settings().shadow() ? first.outcome(i) : second.outcome(next++));
+        }
+        return new RateLimitDecision(false, outcomes);
+    }
+
+    private static boolean refusedByEnforced(List<GuardedLimit> limits, RateLimitDecision decision) {
+        for (int i = 0; i < limits.size(); i++) {
+            if (!decision.outcome(i).permitted() && !limits.get(i).settings().shadow()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static long enforcedRetryAfter(List<GuardedLimit> limits, RateLimitDecision decision) {
+        long wait = 0;
+        for (int i = 0; i < limits.size(); i++) {
+            if (!limits.get(i).settings().shadow()) {
+                wait = Math.max(wait, decision.outcome(i).retryAfterMillis());
+            }
+        }
+        return wait;
+    }
+
+    /**
+     * Counts the result per limiter: a limiter that refused counts {@code rejected}; when the call went ahead every
+     * limiter counts {@code permitted}; a limiter that had room in a call another limiter refused counts nothing,
+     * since it decided nothing.
+     */
+    private RateLimitResult recorded(List<GuardedLimit> limits, RateLimitResult result) {
+        boolean ran = result.decision().permitted() || !result.enforced();
+        for (int i = 0; i < limits.size(); i++) {
+            LimitOutcome outcome = result.decision().outcome(i);
+            if (!outcome.permitted()) {
+                metrics.record(limits.get(i).settings().name(), false);
+            } else if (ran) {
+                metrics.record(limits.get(i).settings().name(), true);
+            }
+        }
+        return result;
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(Math.max(1, millis));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while waiting for a rate-limit permit", e);
+        }
+    }
+}

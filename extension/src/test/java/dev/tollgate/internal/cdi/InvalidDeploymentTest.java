@@ -1,0 +1,61 @@
+package dev.tollgate.internal.cdi;
+
+import dev.tollgate.RateLimit;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.spi.DeploymentException;
+import org.junit.jupiter.api.Test;
+
+import java.time.temporal.ChronoUnit;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Invalid annotations and configuration fail the deployment, naming member, method and value, all at once. */
+class InvalidDeploymentTest {
+
+    @ApplicationScoped
+    public static class Broken {
+        @RateLimit(limit = 0)
+        public void noPermits() {
+        }
+
+        @RateLimit(limit = 5, windowUnit = ChronoUnit.MONTHS)
+        public void monthly() {
+        }
+
+        @RateLimit(limit = 5, key = "param:missing")
+        public void noSuchParameter(String present) {
+        }
+    }
+
+    @ApplicationScoped
+    public static class Fine {
+        @RateLimit(limit = 5)
+        public void call() {
+        }
+    }
+
+    private static final String BROKEN = Broken.class.getName();
+
+    @Test
+    void everyProblemIsReportedInOneDeploymentError() {
+        assertThatThrownBy(() -> TollgateContainer.start(Map.of(), Broken.class).close())
+                .hasRootCauseInstanceOf(DeploymentException.class)
+                .rootCause()
+                .hasMessageContaining("Tollgate found 3 invalid settings:")
+                .hasMessageContaining("Invalid @RateLimit.limit on " + BROKEN + "#noPermits(): must be > 0 and <= "
+                        + "1099511627776, was 0")
+                .hasMessageContaining("Invalid @RateLimit.windowUnit on " + BROKEN + "#monthly(): must be one of ")
+                .hasMessageContaining("Invalid @RateLimit.key on " + BROKEN + "#noSuchParameter(String): ")
+                .hasMessageContaining(", was 'param:missing'");
+    }
+
+    @Test
+    void badRedisSettingsFailTheDeployment() {
+        assertThatThrownBy(() -> TollgateContainer.start(Map.of("tollgate.redis.address", "localhost:6379",
+                "tollgate.redis.command-timeout", "fast"), Fine.class).close())
+                .rootCause()
+                .hasMessageContaining("Invalid tollgate.redis.command-timeout: must be milliseconds (500) or an"
+                        + " ISO-8601 duration (PT0.5S), was 'fast'");
+    }
+}

@@ -1,8 +1,0 @@
-package dev.tollgate.example.it.wildfly;
-
-import dev.tollgate.example.it.AbstractPingIT;
-import dev.tollgate.example.it.support.OnWildFly;
-
-@OnWildFly
-class PingWildFlyIT extends AbstractPingIT {
-}

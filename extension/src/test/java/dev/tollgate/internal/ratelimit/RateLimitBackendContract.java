@@ -172,6 +172,7 @@ public abstract class RateLimitBackendContract {
         assertThat(status.permitted()).isTrue();
         assertThat(status.outcome(0).remaining()).isEqualTo(7);
         assertThat(status.outcome(0).retryAfterMillis()).isZero();
+        assertThat(status.outcome(0).resetMillis()).as("a full limit has nothing to reset").isZero();
     }
 
     // ---- cost -------------------------------------------------------------------------------------------------------

@@ -2,6 +2,7 @@ package dev.tollgate.testing;
 
 import redis.embedded.RedisServer;
 import redis.embedded.core.ExecutableProvider;
+import redis.embedded.core.RedisServerBuilder;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -30,13 +31,25 @@ public final class RedisProcess implements AutoCloseable {
 
     /** Starts a server with persistence off. */
     public static RedisProcess start() {
+        return start(null);
+    }
+
+    /**
+     * Starts a server from {@code configFile} (when not {@code null}), with the port, bind address and working
+     * directory of this process replacing the file's, and persistence off.
+     */
+    public static RedisProcess start(Path configFile) {
         try {
             Path base = Path.of("target", "embedded-redis").toAbsolutePath();
             Files.createDirectories(base);
             Path workDir = Files.createTempDirectory(base, "server-");
             int port = freePort();
-            RedisServer server = RedisServer.newRedisServer()
-                    .executableProvider(ExecutableProvider.newJarResourceProvider(workDir.toFile()))
+            RedisServerBuilder builder = RedisServer.newRedisServer()
+                    .executableProvider(ExecutableProvider.newJarResourceProvider(workDir.toFile()));
+            if (configFile != null) {
+                builder.configFile(configFile);
+            }
+            RedisServer server = builder
                     .bind("127.0.0.1")
                     .port(port)
                     .setting("dir " + workDir)

@@ -31,7 +31,7 @@ public class RateLimitExceededMapper implements ExceptionMapper<RateLimitExceede
                 .getBytes(StandardCharsets.UTF_8);
         // byte[]: the built-in byte array writer is the closest match on Jersey and RESTEasy alike, whatever
         // JSON provider claims */*+json for Object.
-        return Response.status(Response.Status.TOO_MANY_REQUESTS.getStatusCode(), "Too Many Requests")
+        return Response.status(Response.Status.TOO_MANY_REQUESTS)
                 .header(HttpHeaders.RETRY_AFTER, Long.toString(retryAfter))
                 .type(RateLimitProblem.MEDIA_TYPE)
                 .entity(body)

@@ -68,13 +68,9 @@ public abstract class AbstractRedisExactNIT {
     static WebArchive redisWar() {
         redis = RedisForTestClass.start();
         return TestArchives.withConfig(TestArchives.exampleWar(ARCHIVE),
-                        "tollgate.redis.address=" + redis.address(),
-                        // Generous for a loaded 2-core machine, where 100 requests at once must not time out. With
-                        // retries (default 1 every 100 ms) Redisson gives a command only the retry interval to get a
-                        // connection and be written, and under this burst a few did not make it (HTTP 500); without
-                        // retries that phase has the command timeout too.
-                        "tollgate.redis.command-timeout=5000",
-                        "tollgate.redis.retry-attempts=0")
+                        // The default connection settings, under a burst of 100 simultaneous requests: an earlier
+                        // default (1 retry every 100 ms) let a few calls fail to get a connection in time.
+                        "tollgate.redis.address=" + redis.address())
                 .addClass(ExactResource.class);
     }
 

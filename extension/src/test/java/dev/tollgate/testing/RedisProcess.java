@@ -39,10 +39,14 @@ public final class RedisProcess implements AutoCloseable {
      * directory of this process replacing the file's, and persistence off.
      */
     public static RedisProcess start(Path configFile) {
+        Path workDir = null;
         try {
+            // embedded-redis writes its generated configuration to java.io.tmpdir, which a build may point at a
+            // directory that does not exist yet.
+            Files.createDirectories(Path.of(System.getProperty("java.io.tmpdir")));
             Path base = Path.of("target", "embedded-redis").toAbsolutePath();
             Files.createDirectories(base);
-            Path workDir = Files.createTempDirectory(base, "server-");
+            workDir = Files.createTempDirectory(base, "server-");
             int port = freePort();
             RedisServerBuilder builder = RedisServer.newRedisServer()
                     .executableProvider(ExecutableProvider.newJarResourceProvider(workDir.toFile()));
@@ -59,8 +63,12 @@ public final class RedisProcess implements AutoCloseable {
                     .build();
             server.start();
             return new RedisProcess(server, workDir, port);
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot start redis-server", e);
+        } catch (IOException | RuntimeException e) {
+            if (workDir != null) {
+                deleteRecursively(workDir);
+            }
+            throw e instanceof IOException io ? new UncheckedIOException("Cannot start redis-server", io)
+                    : (RuntimeException) e;
         }
     }
 

@@ -2,6 +2,7 @@ package dev.tollgate.testing;
 
 import redis.embedded.RedisServer;
 import redis.embedded.core.ExecutableProvider;
+import redis.embedded.core.RedisServerBuilder;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -30,13 +31,29 @@ public final class RedisProcess implements AutoCloseable {
 
     /** Starts a server with persistence off. */
     public static RedisProcess start() {
+        return start(null);
+    }
+
+    /**
+     * Starts a server from {@code configFile} (when not {@code null}), with the port, bind address and working
+     * directory of this process replacing the file's, and persistence off.
+     */
+    public static RedisProcess start(Path configFile) {
+        Path workDir = null;
         try {
+            // embedded-redis writes its generated configuration to java.io.tmpdir, which a build may point at a
+            // directory that does not exist yet.
+            Files.createDirectories(Path.of(System.getProperty("java.io.tmpdir")));
             Path base = Path.of("target", "embedded-redis").toAbsolutePath();
             Files.createDirectories(base);
-            Path workDir = Files.createTempDirectory(base, "server-");
+            workDir = Files.createTempDirectory(base, "server-");
             int port = freePort();
-            RedisServer server = RedisServer.newRedisServer()
-                    .executableProvider(ExecutableProvider.newJarResourceProvider(workDir.toFile()))
+            RedisServerBuilder builder = RedisServer.newRedisServer()
+                    .executableProvider(ExecutableProvider.newJarResourceProvider(workDir.toFile()));
+            if (configFile != null) {
+                builder.configFile(configFile);
+            }
+            RedisServer server = builder
                     .bind("127.0.0.1")
                     .port(port)
                     .setting("dir " + workDir)
@@ -46,8 +63,12 @@ public final class RedisProcess implements AutoCloseable {
                     .build();
             server.start();
             return new RedisProcess(server, workDir, port);
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot start redis-server", e);
+        } catch (IOException | RuntimeException e) {
+            if (workDir != null) {
+                deleteRecursively(workDir);
+            }
+            throw e instanceof IOException io ? new UncheckedIOException("Cannot start redis-server", io)
+                    : (RuntimeException) e;
         }
     }
 

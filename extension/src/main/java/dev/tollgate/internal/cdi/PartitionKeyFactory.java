@@ -13,7 +13,7 @@ import jakarta.enterprise.inject.spi.Bean;
 import jakarta.enterprise.inject.spi.BeanManager;
 
 import java.lang.reflect.Method;
-import java.util.Set;
+import java.util.Map;
 
 /**
  * Parses {@code @RateLimit.key}s at deployment with what they need from the deployment: the trusted proxies of
@@ -26,15 +26,16 @@ final class PartitionKeyFactory {
     private final ResolverLookup lookup;
     private final DeploymentProblems problems;
 
-    PartitionKeyFactory(ConfigValues config, BeanManager beans, DeploymentProblems problems) {
+    /** @param resolverBeans the application's managed beans implementing {@link PartitionKeyResolver} */
+    PartitionKeyFactory(ConfigValues config, BeanManager beans, Map<Class<?>, Bean<?>> resolverBeans,
+                        DeploymentProblems problems) {
         this.problems = problems;
         this.proxies = trustedProxies(config, problems);
         this.lookup = type -> {
-            Set<Bean<?>> found = beans.getBeans(type);
-            if (found.isEmpty()) {
+            Bean<?> bean = resolverBeans.get(type);
+            if (bean == null) {
                 return ResolverLookup.instantiate(type);
             }
-            Bean<?> bean = beans.resolve(found);
             return (PartitionKeyResolver) beans.getReference(bean, type, beans.createCreationalContext(bean));
         };
     }

@@ -43,7 +43,10 @@ public class RateLimitInterceptor {
         CallContext call = new InterceptedCall(request, security);
         String tier = method.tiered() ? runtime.tiers().tierOf(invocation, call) : null;
         RateLimitResult result = runtime.enforcer().enforce(method, invocation, call, tier);
-        RateLimitResults.record(request, result);
+        RateLimitResult visible = method.visible(result);
+        if (visible != null) {
+            RateLimitResults.record(request, visible);
+        }
         if (!result.decision().permitted() && result.enforced()) {
             throw RateLimitEnforcer.refusal(method, result);
         }

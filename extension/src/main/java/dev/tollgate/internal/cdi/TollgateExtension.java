@@ -19,6 +19,7 @@ import dev.tollgate.internal.ratelimit.RateLimitBackend;
 import dev.tollgate.internal.ratelimit.RateLimitEnforcer;
 import dev.tollgate.internal.redis.RedisRateLimitBackend;
 import dev.tollgate.internal.redis.RedisSettings;
+import dev.tollgate.spi.PartitionKeyResolver;
 import dev.tollgate.spi.TierResolver;
 import jakarta.enterprise.context.Dependent;
 import jakarta.enterprise.event.Observes;
@@ -66,6 +67,12 @@ public class TollgateExtension implements Extension {
     private static final Logger LOG = Logger.getLogger(TollgateExtension.class.getName());
 
     private final List<Candidate> candidates = new ArrayList<>();
+    /**
+     * The application's resolver beans, by bean class. Captured here because a {@code BeanManager} lookup from
+     * this library's archive does not see the beans of {@code WEB-INF/classes} on every server (Payara).
+     */
+    private final Map<Class<?>, Bean<?>> resolverBeans = new LinkedHashMap<>();
+    private final List<Bean<?>> tierResolverBeans = new ArrayList<>();
     private final RateLimitRuntime runtime = new RateLimitRuntime();
     private RateLimitBackend backend;
 
@@ -109,6 +116,13 @@ public class TollgateExtension implements Extension {
         if (type.isAnnotationPresent(Interceptor.class)) {
             return;
         }
+        Class<?> beanClass = event.getBean().getBeanClass();
+        if (PartitionKeyResolver.class.isAssignableFrom(beanClass)) {
+            resolverBeans.put(beanClass, event.getBean());
+        }
+        if (TierResolver.class.isAssignableFrom(beanClass)) {
+            tierResolverBeans.add(event.getBean());
+        }
         Set<RateLimit> classLimits = type.getAnnotations(RateLimit.class);
         for (AnnotatedMethod<? super T> annotated : type.getMethods()) {
             Method method = annotated.getJavaMember();
@@ -116,9 +130,12 @@ public class TollgateExtension implements Extension {
                 continue;
             }
             Set<RateLimit> methodLimits = annotated.getAnnotations(RateLimit.class);
-            Set<RateLimit> limits = methodLimits.isEmpty() ? classLimits : methodLimits;
-            if (!limits.isEmpty()) {
-                candidates.add(new Candidate(type.getJavaClass(), method, List.copyOf(limits)));
+            if (!methodLimits.isEmpty()) {
+                candidates.add(new Candidate(type.getJavaClass(), method,
+                        inDeclarationOrder(methodLimits, method.getAnnotationsByType(RateLimit.class))));
+            } else if (!classLimits.isEmpty()) {
+                candidates.add(new Candidate(type.getJavaClass(), method, inDeclarationOrder(classLimits,
+                        type.getJavaClass().getAnnotationsByType(RateLimit.class))));
             }
         }
     }
@@ -138,7 +155,7 @@ public class TollgateExtension implements Extension {
 
         TierSettings tiers = TierSettings.read(values, problems);
         RateLimitSettingsReader reader = new RateLimitSettingsReader(values, tiers);
-        PartitionKeyFactory keys = new PartitionKeyFactory(values, beans, problems);
+        PartitionKeyFactory keys = new PartitionKeyFactory(values, beans, resolverBeans, problems);
         Map<Method, GuardedMethod> methods = new LinkedHashMap<>();
         for (Candidate candidate : candidates) {
             String where = RateLimitSettingsReader.describe(candidate.beanClass(), candidate.method());
@@ -161,7 +178,7 @@ public class TollgateExtension implements Extension {
                 }
             }
         }
-        TierResolver tierResolver = tierResolver(beans, problems);
+        TierResolver tierResolver = tierResolver(beans, tierResolverBeans, problems);
         Optional<RedisSettings> redis = RedisSettingsReader.read(values, problems);
 
         if (!problems.isEmpty()) {
@@ -208,8 +225,7 @@ public class TollgateExtension implements Extension {
         return RateLimitMetrics.NONE;
     }
 
-    private static TierResolver tierResolver(BeanManager beans, DeploymentProblems problems) {
-        Set<Bean<?>> found = beans.getBeans(TierResolver.class);
+    private static TierResolver tierResolver(BeanManager beans, List<Bean<?>> found, DeploymentProblems problems) {
         if (found.isEmpty()) {
             return null;
         }
@@ -218,7 +234,7 @@ public class TollgateExtension implements Extension {
                     + found.stream().map(b -> b.getBeanClass().getName()).sorted().toList());
             return null;
         }
-        Bean<?> bean = beans.resolve(found);
+        Bean<?> bean = found.get(0);
         return (TierResolver) beans.getReference(bean, TierResolver.class, beans.createCreationalContext(bean));
     }
 
@@ -233,6 +249,15 @@ public class TollgateExtension implements Extension {
             text.append("\n  - ").append(message);
         }
         return text.toString();
+    }
+
+    /**
+     * The CDI model gives annotations as a set; the order of limits shows in the response headers, so keep the
+     * source's order when the annotations are the declared ones (another extension may have changed them).
+     */
+    private static List<RateLimit> inDeclarationOrder(Set<RateLimit> found, RateLimit[] declared) {
+        List<RateLimit> ordered = List.of(declared);
+        return found.size() == ordered.size() && found.containsAll(ordered) ? ordered : List.copyOf(found);
     }
 
     /** Methods an interceptor can apply to: not static, not private, not Object's, not compiler-made. */

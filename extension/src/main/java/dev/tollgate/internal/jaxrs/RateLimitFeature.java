@@ -22,6 +22,7 @@ public class RateLimitFeature implements Feature {
         }
         registerIfAbsent(context, RateLimitResponseFilter.class);
         registerIfAbsent(context, RateLimitExceededMapper.class);
+        registerIfAbsent(context, BackendUnavailableMapper.class);
         return true;
     }
 

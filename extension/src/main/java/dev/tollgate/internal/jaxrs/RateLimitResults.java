@@ -38,14 +38,14 @@ public final class RateLimitResults {
      *
      * <ul>
      *   <li>{@code request == null} (no HTTP request: EJB timer, message, plain Java caller): does nothing.</li>
-     *   <li>A shadow-mode result ({@code enforced == false}) is not recorded: limits that are only being observed
-     *       stay invisible to clients.</li>
+     *   <li>Shadow limits are never passed here (the interceptor records only the enforced limits' part of a
+     *       result): limits that are only being observed stay invisible to clients.</li>
      *   <li>Several limited calls in one request (a limited resource calling a limited bean) accumulate: the
      *       headers describe every limit, and a limit decided twice is described by its latest outcome.</li>
      * </ul>
      */
     public static void record(HttpServletRequest request, RateLimitResult result) {
-        if (request == null || !result.enforced()) {
+        if (request == null) {
             return;
         }
         long now = System.currentTimeMillis();

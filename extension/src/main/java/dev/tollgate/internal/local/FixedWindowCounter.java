@@ -36,7 +36,8 @@ final class FixedWindowCounter implements LimitState {
         long start = windowStart(policy, now);
         long current = countIn(start);
         boolean permitted = current + cost <= policy.limit();
-        long reset = start + policy.windowMillis() - now;
+        // An empty window is full already; otherwise it is full again when the window ends.
+        long reset = current == 0 ? 0 : start + policy.windowMillis() - now;
         return new LimitOutcome(permitted, policy.capacity(), policy.limit() - current, reset, permitted ? 0 : reset);
     }
 

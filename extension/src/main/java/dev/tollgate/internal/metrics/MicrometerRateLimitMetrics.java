@@ -6,25 +6,19 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 
-import java.util.Collection;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-
 /**
  * Counts decisions in the server's Micrometer registry (WildFly, whose {@code micrometer} subsystem makes a
- * {@link MeterRegistry} injectable). Registered by the extension only when MicroProfile Metrics is absent and
- * Micrometer is present. The name keeps its {@code .total}: OTLP exports it as is, the same name as on Payara,
- * and Prometheus's naming convention does not add a second {@code _total}.
+ * {@link MeterRegistry} injectable). Registered by the extension only when Micrometer is present, and used only
+ * where MicroProfile Metrics is not. The name keeps its {@code .total}: OTLP exports it as is, the same name as on
+ * Payara, and Prometheus's naming convention does not add a second {@code _total}.
  */
 @ApplicationScoped
-public class MicrometerRateLimitMetrics implements RateLimitMetrics {
+public class MicrometerRateLimitMetrics extends LimiterCounters<Counter> {
 
     @Inject
     Instance<MeterRegistry> registries;
 
     private volatile MeterRegistry registry;
-
-    private final Map<String, Counter[]> counters = new ConcurrentHashMap<>();
 
     /** The API may be present without an implementation behind it (say, the API jar inside a WAR). */
     @Override
@@ -33,19 +27,8 @@ public class MicrometerRateLimitMetrics implements RateLimitMetrics {
     }
 
     @Override
-    public void register(Collection<String> limiters) {
+    protected void connect() {
         registry = registries.get();
-        limiters.forEach(this::countersOf);
-    }
-
-    @Override
-    public void record(String limiter, boolean permitted) {
-        countersOf(limiter)[permitted ? 0 : 1].increment();
-    }
-
-    private Counter[] countersOf(String limiter) {
-        return counters.computeIfAbsent(limiter, name -> new Counter[] {counter(name, "permitted"),
-                counter(name, "rejected")});
     }
 
     /**
@@ -53,7 +36,13 @@ public class MicrometerRateLimitMetrics implements RateLimitMetrics {
      * only meters created by the registry's own methods (checked on WildFly 39; builder-registered meters count but
      * stay in the deployment's private registry).
      */
-    private Counter counter(String limiter, String result) {
+    @Override
+    protected Counter counter(String limiter, String result) {
         return registry.counter(CALLS, "limiter", limiter, "result", result);
+    }
+
+    @Override
+    protected void increment(Counter counter) {
+        counter.increment();
     }
 }

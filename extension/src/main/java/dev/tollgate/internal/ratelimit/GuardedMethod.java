@@ -10,8 +10,10 @@ import java.util.List;
  * @param tiered        whether any limit depends on the caller's tier
  * @param maxWaitMillis how long a refused call may wait for its permits: the shortest wait any enforced limit of
  *                      the method allows, since every one of them must agree to the wait
+ * @param enforced      indexes of the limits that are not in shadow mode: the ones clients see
  */
-public record GuardedMethod(String description, List<GuardedLimit> limits, boolean tiered, long maxWaitMillis) {
+public record GuardedMethod(String description, List<GuardedLimit> limits, boolean tiered, long maxWaitMillis,
+                            int[] enforced) {
 
     public GuardedMethod {
         limits = List.copyOf(limits);
@@ -20,10 +22,20 @@ public record GuardedMethod(String description, List<GuardedLimit> limits, boole
         }
     }
 
+    /** The part of {@code result} that clients see: the enforced limits; {@code null} when all are shadows. */
+    public RateLimitResult visible(RateLimitResult result) {
+        if (enforced.length == limits.size()) {
+            return result;
+        }
+        return enforced.length == 0 ? null : result.select(enforced);
+    }
+
     public static GuardedMethod of(String description, List<GuardedLimit> limits) {
         boolean tiered = limits.stream().anyMatch(limit -> limit.settings().tiered());
         long maxWait = limits.stream().filter(limit -> !limit.settings().shadow())
                 .mapToLong(limit -> limit.settings().maxWaitMillis()).min().orElse(0);
-        return new GuardedMethod(description, limits, tiered, maxWait);
+        int[] enforced = java.util.stream.IntStream.range(0, limits.size())
+                .filter(i -> !limits.get(i).settings().shadow()).toArray();
+        return new GuardedMethod(description, limits, tiered, maxWait, enforced);
     }
 }

@@ -19,4 +19,21 @@ public record RateLimitResult(List<AppliedLimit> limits, RateLimitDecision decis
                     limits.size() + " limits but " + decision.outcomes().size() + " outcomes");
         }
     }
+
+    /**
+     * This result restricted to the limits at {@code indexes}, decided as those limits alone decided it. What
+     * clients see when a method mixes enforced and shadow limits.
+     */
+    public RateLimitResult select(int[] indexes) {
+        List<AppliedLimit> selected = new java.util.ArrayList<>(indexes.length);
+        List<LimitOutcome> outcomes = new java.util.ArrayList<>(indexes.length);
+        boolean permitted = true;
+        for (int index : indexes) {
+            selected.add(limits.get(index));
+            LimitOutcome outcome = decision.outcome(index);
+            outcomes.add(outcome);
+            permitted &= outcome.permitted();
+        }
+        return new RateLimitResult(selected, new RateLimitDecision(permitted, outcomes), enforced);
+    }
 }

@@ -11,7 +11,8 @@
  *   <li><b>FIXED_WINDOW</b>: windows aligned to the epoch, {@code start = now - now % W}. The count is that of
  *       the current window (0 if the stored state belongs to another window: the window's start is stored with
  *       the count and compared, never inferred from expiry). Permitted iff {@code count + c <= L}; then
- *       {@code count += c}. remaining = {@code L - count} (count after the call); reset = {@code start + W - now};
+ *       {@code count += c}. remaining = {@code L - count} (count after the call); reset = {@code start + W - now}
+ *       ({@code 0} while the window's count is 0);
  *       retryAfter (refused) = reset. State expires at the window's end.</li>
  *   <li><b>SLIDING_WINDOW</b>: a log of one timestamp per permit; entries with {@code ts <= now - W} are dropped
  *       first. Permitted iff {@code n + c <= L} ({@code n} = entries left); then {@code c} entries at {@code now}

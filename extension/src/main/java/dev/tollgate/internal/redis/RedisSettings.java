@@ -37,9 +37,14 @@ public record RedisSettings(
         Duration retryInterval,
         String keyPrefix) {
 
-    public static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofMillis(500);
+    public static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofMillis(1000);
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(2);
-    public static final int DEFAULT_RETRY_ATTEMPTS = 1;
+    /**
+     * No retries by default: with retries, Redisson gives a command only the retry interval (not the command
+     * timeout) to get a pooled connection and be written, and under a burst of concurrent calls some did not make
+     * it (seen on WildFly with 100 simultaneous requests). Without retries that phase has the whole timeout.
+     */
+    public static final int DEFAULT_RETRY_ATTEMPTS = 0;
     public static final Duration DEFAULT_RETRY_INTERVAL = Duration.ofMillis(100);
     public static final String DEFAULT_KEY_PREFIX = "tollgate";
 

@@ -46,9 +46,10 @@ public final class RedissonClients {
                     .setConnectTimeout(millis(settings.connectTimeout().toMillis()))
                     .setRetryAttempts(settings.retryAttempts())
                     .setRetryInterval(millis(settings.retryInterval().toMillis()))
-                    // A limiter needs few connections: each decision is one short script call.
-                    .setConnectionMinimumIdleSize(2)
-                    .setConnectionPoolSize(32);
+                    // Each decision is one short script call, but bursts of concurrent calls each hold a
+                    // connection for a round trip.
+                    .setConnectionMinimumIdleSize(4)
+                    .setConnectionPoolSize(64);
             settings.username().ifPresent(server::setUsername);
             settings.password().ifPresent(server::setPassword);
             settings.truststore().ifPresent(t -> server.setSslTruststore(url(t)));

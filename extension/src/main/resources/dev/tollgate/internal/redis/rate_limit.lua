@@ -43,7 +43,10 @@ local function consume_fixed(key, s, cost)
 end
 
 local function report_fixed(s, limit)
-    local reset = s.ends - now
+    local reset = 0 -- an empty window is full already
+    if s.count > 0 then
+        reset = s.ends - now
+    end
     local retry = 0
     if not s.permitted then retry = reset end
     return limit - s.count, reset, retry

@@ -21,7 +21,8 @@ class RateLimitFeatureTest {
     void registersTheFilterAndTheMapperOnServers() {
         assertThat(new RateLimitFeature().configure(context(RuntimeType.SERVER))).isTrue();
 
-        assertThat(registered).containsExactly(RateLimitResponseFilter.class, RateLimitExceededMapper.class);
+        assertThat(registered).containsExactly(RateLimitResponseFilter.class, RateLimitExceededMapper.class,
+                BackendUnavailableMapper.class);
     }
 
     @Test
@@ -30,7 +31,8 @@ class RateLimitFeatureTest {
 
         new RateLimitFeature().configure(context(RuntimeType.SERVER));
 
-        assertThat(registered).containsExactly(RateLimitExceededMapper.class, RateLimitResponseFilter.class);
+        assertThat(registered).containsExactly(RateLimitExceededMapper.class, RateLimitResponseFilter.class,
+                BackendUnavailableMapper.class);
     }
 
     @Test

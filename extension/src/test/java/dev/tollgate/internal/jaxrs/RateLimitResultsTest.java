@@ -40,17 +40,6 @@ class RateLimitResultsTest {
     }
 
     @Test
-    void shadowLimitsAreNotRecorded() {
-        Map<String, Object> attributes = attributes();
-
-        RateLimitResults.record(servletRequest(attributes),
-                result(false, List.of(fixed("orders", 10, 1_000)), refused(10, 0, 500, 500)));
-
-        assertThat(attributes).isEmpty();
-        assertThat(RateLimitResults.recorded(requestContext(attributes))).isNull();
-    }
-
-    @Test
     void nestedLimitedCallsAccumulateAndTheLatestOutcomeOfALimitWins() {
         Map<String, Object> attributes = attributes();
         RateLimitResults.record(servletRequest(attributes), result(

@@ -57,8 +57,8 @@ class FixedWindowTest {
 
     @Test
     void peekReportsTheWindowWithoutConsuming() {
-        // An untouched window is full, and its reset is still the window's end: the formula has no exception.
-        assertThat(peek(THREE_PER_SECOND, 1)).isEqualTo(new LimitOutcome(true, 3, 3, 750, 0));
+        // An untouched window is full already: nothing to reset.
+        assertThat(peek(THREE_PER_SECOND, 1)).isEqualTo(new LimitOutcome(true, 3, 3, 0, 0));
         acquire(THREE_PER_SECOND, 2);
         clock.advance(50);
         assertThat(peek(THREE_PER_SECOND, 1)).isEqualTo(new LimitOutcome(true, 3, 1, 700, 0));

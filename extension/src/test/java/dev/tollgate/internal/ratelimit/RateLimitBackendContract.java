@@ -172,6 +172,7 @@ public abstract class RateLimitBackendContract {
         assertThat(status.permitted()).isTrue();
         assertThat(status.outcome(0).remaining()).isEqualTo(7);
         assertThat(status.outcome(0).retryAfterMillis()).isZero();
+        assertThat(status.outcome(0).resetMillis()).as("a full limit has nothing to reset").isZero();
     }
 
     // ---- cost -------------------------------------------------------------------------------------------------------
@@ -275,16 +276,33 @@ public abstract class RateLimitBackendContract {
 
     @Test
     void aFixedWindowAdmitsTwiceTheLimitAcrossABoundaryAndASlidingWindowDoesNot() throws InterruptedException {
+        // On a loaded machine the first five calls may straddle the boundary themselves; the decisions show it
+        // (a fixed window's reset grows when a new window starts), and the scenario is then tried again.
+        for (int attempt = 1; attempt <= 5; attempt++) {
+            if (boundaryScenario()) {
+                return;
+            }
+        }
+        throw new AssertionError("five attempts in a row straddled a window boundary with their first batch");
+    }
+
+    /** {@code false} if the first batch was not inside one window, so nothing could be concluded. */
+    private boolean boundaryScenario() throws InterruptedException {
         long window = 1000;
         LimitRequest fixed = request(freshLimiter(), policy(Algorithm.FIXED_WINDOW, 5, window));
         LimitRequest sliding = request(freshLimiter(), policy(Algorithm.SLIDING_WINDOW, 5, window));
 
-        sleepUntilWindowOffset(window, window - 150);
+        sleepUntilWindowOffset(window, window - 300);
+        long previousReset = Long.MAX_VALUE;
         for (int i = 0; i < 5; i++) {
-            assertThat(acquire(fixed).permitted()).isTrue();
+            RateLimitDecision first = acquire(fixed);
+            if (!first.permitted() || first.outcome(0).resetMillis() > previousReset) {
+                return false;
+            }
+            previousReset = first.outcome(0).resetMillis();
             assertThat(acquire(sliding).permitted()).isTrue();
         }
-        sleepUntilWindowOffset(window, 50); // just past the boundary, ~200 ms later
+        sleepUntilWindowOffset(window, 50); // just past the boundary, a few hundred ms after the first batch
 
         int fixedAdmitted = 0;
         int slidingAdmitted = 0;
@@ -294,6 +312,7 @@ public abstract class RateLimitBackendContract {
         }
         assertThat(fixedAdmitted).as("fixed window, new window").isEqualTo(5);
         assertThat(slidingAdmitted).as("sliding window, within one window of the first five").isZero();
+        return true;
     }
 
     /**

@@ -1,10 +1,18 @@
 package dev.tollgate.example.it.support;
 
 import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import org.jboss.shrinkwrap.api.ArchivePath;
+import org.jboss.shrinkwrap.api.ArchivePaths;
+import org.jboss.shrinkwrap.api.Node;
 import org.jboss.shrinkwrap.api.ShrinkWrap;
+import org.jboss.shrinkwrap.api.asset.StringAsset;
 import org.jboss.shrinkwrap.api.importer.ZipImporter;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 
@@ -19,6 +27,9 @@ import org.jboss.shrinkwrap.api.spec.WebArchive;
 public final class TestArchives {
 
     public static final String WAR_PROPERTY = "tollgate.example.war";
+
+    /** Where a WAR's MicroProfile Config file lives (src/main/resources/META-INF/... in the example's sources). */
+    public static final String MICROPROFILE_CONFIG = "/WEB-INF/classes/META-INF/microprofile-config.properties";
 
     private TestArchives() {
     }
@@ -37,5 +48,31 @@ public final class TestArchives {
         }
         File file = war.toFile();
         return ShrinkWrap.create(ZipImporter.class, archiveName).importFrom(file).as(WebArchive.class);
+    }
+
+    /**
+     * Replaces the archive's {@value #MICROPROFILE_CONFIG} by its original content followed by {@code lines}
+     * ({@code key=value} each): the way a test deploys the example with configuration overrides.
+     */
+    public static WebArchive withConfig(WebArchive war, String... lines) {
+        ArchivePath path = ArchivePaths.create(MICROPROFILE_CONFIG);
+        String content = config(war);
+        war.delete(path);
+        war.add(new StringAsset(content + "\n# added by the test\n" + String.join("\n", lines) + "\n"), path);
+        return war;
+    }
+
+    /** The text of the archive's {@value #MICROPROFILE_CONFIG}, or {@code ""} if it has none. */
+    public static String config(WebArchive war) {
+        Node node = war.get(ArchivePaths.create(MICROPROFILE_CONFIG));
+        return node == null || node.getAsset() == null ? "" : read(node);
+    }
+
+    private static String read(Node node) {
+        try (InputStream in = node.getAsset().openStream()) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read " + node.getPath(), e);
+        }
     }
 }

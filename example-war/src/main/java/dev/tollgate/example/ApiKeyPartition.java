@@ -4,7 +4,6 @@ import dev.tollgate.spi.PartitionKeyResolver;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.interceptor.InvocationContext;
-import jakarta.servlet.http.HttpServletRequest;
 
 /**
  * Counts limits per user, identified by the {@code X-Api-Key} header. Unknown or missing keys resolve to
@@ -16,11 +15,8 @@ public class ApiKeyPartition implements PartitionKeyResolver {
     @Inject
     ApiKeys keys;
 
-    @Inject
-    HttpServletRequest request;
-
     @Override
     public String resolve(InvocationContext invocation) {
-        return keys.find(request.getHeader("X-Api-Key")).map(ApiKeys.Caller::user).orElse(null);
+        return keys.current().map(ApiKeys.Caller::user).orElse(null);
     }
 }

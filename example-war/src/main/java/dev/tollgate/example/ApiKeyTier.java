@@ -4,7 +4,6 @@ import dev.tollgate.spi.TierResolver;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.interceptor.InvocationContext;
-import jakarta.servlet.http.HttpServletRequest;
 
 /** The caller's plan, from its API key; callers without a known key get the default (first) tier. */
 @ApplicationScoped
@@ -13,11 +12,8 @@ public class ApiKeyTier implements TierResolver {
     @Inject
     ApiKeys keys;
 
-    @Inject
-    HttpServletRequest request;
-
     @Override
     public String resolveTier(InvocationContext invocation) {
-        return keys.find(request.getHeader("X-Api-Key")).map(ApiKeys.Caller::tier).orElse(null);
+        return keys.current().map(ApiKeys.Caller::tier).orElse(null);
     }
 }

@@ -3,6 +3,7 @@ package dev.tollgate.example;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.servlet.http.HttpServletRequest;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.util.HashMap;
@@ -25,6 +26,9 @@ public class ApiKeys {
     @ConfigProperty(name = "example.api-keys")
     String configured;
 
+    @Inject
+    HttpServletRequest request;
+
     private Map<String, Caller> callers;
 
     @PostConstruct
@@ -36,6 +40,11 @@ public class ApiKeys {
             parsed.put(keyAndCaller[0].trim(), new Caller(userAndTier[0].trim(), userAndTier[1].trim()));
         }
         callers = Map.copyOf(parsed);
+    }
+
+    /** The caller of the current HTTP request, by its {@code X-Api-Key} header, if the key is known. */
+    public Optional<Caller> current() {
+        return find(request.getHeader("X-Api-Key"));
     }
 
     /** The caller owning {@code key}, if the key is known. */

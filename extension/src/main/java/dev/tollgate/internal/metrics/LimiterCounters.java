@@ -1,32 +1,42 @@
 package dev.tollgate.internal.metrics;
 
+import jakarta.enterprise.inject.Instance;
+
 import java.util.Collection;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Two counters per limiter ({@code permitted}, {@code rejected}) of {@link RateLimitMetrics#CALLS}, whatever the
- * metrics library: subclasses only say how to create and increment one counter.
+ * metrics library: subclasses only say where the registry comes from and how to create and increment a counter.
  *
+ * @param <R> the library's registry type
  * @param <C> the library's counter type
  */
-abstract class LimiterCounters<C> implements RateLimitMetrics {
+abstract class LimiterCounters<R, C> implements RateLimitMetrics {
 
     private record Pair<C>(C permitted, C rejected) {
     }
 
     private final Map<String, Pair<C>> counters = new ConcurrentHashMap<>();
+    private volatile R registry;
 
-    /** Called once, at deployment, before any counter is created: resolve the registry here. */
-    protected abstract void connect();
+    /** The injected registry, which may be unsatisfied. */
+    protected abstract Instance<R> registries();
 
-    protected abstract C counter(String limiter, String result);
+    protected abstract C counter(R registry, String limiter, String result);
 
     protected abstract void increment(C counter);
 
+    /** The API may be present without an implementation behind it (say, the API jar inside a WAR). */
+    @Override
+    public boolean available() {
+        return registries().isResolvable();
+    }
+
     @Override
     public void register(Collection<String> limiters) {
-        connect();
+        registry = registries().get();
         limiters.forEach(this::countersOf);
     }
 
@@ -38,6 +48,6 @@ abstract class LimiterCounters<C> implements RateLimitMetrics {
 
     private Pair<C> countersOf(String limiter) {
         return counters.computeIfAbsent(limiter,
-                name -> new Pair<>(counter(name, "permitted"), counter(name, "rejected")));
+                name -> new Pair<>(counter(registry, name, "permitted"), counter(registry, name, "rejected")));
     }
 }

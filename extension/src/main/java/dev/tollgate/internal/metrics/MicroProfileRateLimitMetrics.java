@@ -14,7 +14,7 @@ import org.eclipse.microprofile.metrics.Tag;
  * {@code CDI.current()}.
  */
 @ApplicationScoped
-public class MicroProfileRateLimitMetrics extends LimiterCounters<Counter> {
+public class MicroProfileRateLimitMetrics extends LimiterCounters<MetricRegistry, Counter> {
 
     private static final Metadata CALLS_METADATA = Metadata.builder()
             .withName(CALLS)
@@ -24,21 +24,13 @@ public class MicroProfileRateLimitMetrics extends LimiterCounters<Counter> {
     @Inject
     Instance<MetricRegistry> registries;
 
-    private volatile MetricRegistry registry;
-
-    /** The API may be present without an implementation behind it (say, the API jar inside a WAR). */
     @Override
-    public boolean available() {
-        return registries.isResolvable();
+    protected Instance<MetricRegistry> registries() {
+        return registries;
     }
 
     @Override
-    protected void connect() {
-        registry = registries.get();
-    }
-
-    @Override
-    protected Counter counter(String limiter, String result) {
+    protected Counter counter(MetricRegistry registry, String limiter, String result) {
         return registry.counter(CALLS_METADATA, new Tag("limiter", limiter), new Tag("result", result));
     }
 

@@ -13,22 +13,14 @@ import jakarta.inject.Inject;
  * Payara, and Prometheus's naming convention does not add a second {@code _total}.
  */
 @ApplicationScoped
-public class MicrometerRateLimitMetrics extends LimiterCounters<Counter> {
+public class MicrometerRateLimitMetrics extends LimiterCounters<MeterRegistry, Counter> {
 
     @Inject
     Instance<MeterRegistry> registries;
 
-    private volatile MeterRegistry registry;
-
-    /** The API may be present without an implementation behind it (say, the API jar inside a WAR). */
     @Override
-    public boolean available() {
-        return registries.isResolvable();
-    }
-
-    @Override
-    protected void connect() {
-        registry = registries.get();
+    protected Instance<MeterRegistry> registries() {
+        return registries;
     }
 
     /**
@@ -37,7 +29,7 @@ public class MicrometerRateLimitMetrics extends LimiterCounters<Counter> {
      * stay in the deployment's private registry).
      */
     @Override
-    protected Counter counter(String limiter, String result) {
+    protected Counter counter(MeterRegistry registry, String limiter, String result) {
         return registry.counter(CALLS, "limiter", limiter, "result", result);
     }
 

@@ -3,7 +3,7 @@ package dev.tollgate.internal.redis;
 import org.redisson.Redisson;
 import org.redisson.api.RedissonClient;
 import org.redisson.config.Config;
-import org.redisson.config.SingleServerConfig;
+import org.redisson.config.ConstantDelay;
 
 import java.io.File;
 import java.io.IOException;
@@ -39,21 +39,22 @@ public final class RedissonClients {
             }
         } else {
             config = new Config();
-            SingleServerConfig server = config.useSingleServer()
+            config.useSingleServer()
                     .setAddress(settings.address().orElseThrow())
                     .setDatabase(settings.database())
                     .setTimeout(millis(settings.commandTimeout().toMillis()))
                     .setConnectTimeout(millis(settings.connectTimeout().toMillis()))
                     .setRetryAttempts(settings.retryAttempts())
-                    .setRetryInterval(millis(settings.retryInterval().toMillis()))
+                    .setRetryDelay(new ConstantDelay(settings.retryInterval()))
                     // Each decision is one short script call, but bursts of concurrent calls each hold a
                     // connection for a round trip.
                     .setConnectionMinimumIdleSize(4)
                     .setConnectionPoolSize(64);
-            settings.username().ifPresent(server::setUsername);
-            settings.password().ifPresent(server::setPassword);
-            settings.truststore().ifPresent(t -> server.setSslTruststore(url(t)));
-            settings.truststorePassword().ifPresent(server::setSslTruststorePassword);
+            // Redisson 4 keeps credentials and TLS on the top-level configuration.
+            settings.username().ifPresent(config::setUsername);
+            settings.password().ifPresent(config::setPassword);
+            settings.truststore().ifPresent(t -> config.setSslTruststore(url(t)));
+            settings.truststorePassword().ifPresent(config::setSslTruststorePassword);
         }
         config.setLazyInitialization(true);
         // Tollgate calls EVALSHA itself and falls back to one plain EVAL on NOSCRIPT; Redisson's own script cache

@@ -201,10 +201,6 @@ public class TollgateExtension implements Extension {
         }
     }
 
-    RateLimitRuntime runtime() {
-        return runtime;
-    }
-
     /**
      * MicroProfile Metrics where the server has it (Payara), else Micrometer (WildFly), else none. An API on the
      * class path is not enough: the implementation must be there too, hence {@link RateLimitMetrics#available()}.

@@ -51,10 +51,6 @@ final class LuaScript {
         }
     }
 
-    String sha() {
-        return sha;
-    }
-
     private static String load(String resource) {
         try (InputStream in = LuaScript.class.getResourceAsStream(resource)) {
             if (in == null) {

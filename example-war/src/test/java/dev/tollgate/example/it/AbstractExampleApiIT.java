@@ -62,7 +62,7 @@ public abstract class AbstractExampleApiIT {
     private static final String PROBLEM_JSON = "application/problem+json";
     private static final String PROBLEM_TYPE = "https://tollgate.dev/problems/rate-limit-exceeded";
     private static final List<String> EXAMPLE_LIMITERS =
-            List.of("login", "search", "reports", "export-daily", "export-burst");
+            List.of("login", "search", "reports", "export-daily", "export-burst", "upstream-rates");
 
     @ArquillianResource
     protected URL base;
@@ -249,6 +249,25 @@ public abstract class AbstractExampleApiIT {
     }
 
     // ---------------------------------------------------------------------------------------------------------------
+    // rates: an @ApplicationScoped bean's limit, one shared by every caller (20 a minute, sliding window)
+
+    @Test
+    void anApplicationScopedBeansLimitIsSharedByAllCallers() {
+        List<String> keys = List.of("key-alice", "key-bob", "key-carol", "key-dave");
+        for (int call = 1; call <= 20; call++) {
+            HttpResponse<String> response = call("GET", "api/rates?to=USD", keys.get(call % keys.size()),
+                    BodyPublishers.noBody());
+            assertThat(response.statusCode()).as("rate %d: %s", call, response.body()).isEqualTo(200);
+            assertThat(json(response).getString("to")).isEqualTo("USD");
+            assertThat(RateLimitFields.header(response, "RateLimit-Policy")).isEqualTo("\"upstream-rates\";q=20;w=60");
+            assertThat(RateLimitFields.parse(response, "RateLimit").get("upstream-rates").get("r"))
+                    .isEqualTo(20L - call);
+        }
+        // another caller, no key at all: the limit is the application's, not a caller's
+        assertRefused(call("GET", "api/rates?to=GBP", null, BodyPublishers.noBody()), "upstream-rates", 60);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
     // export: two limits on one method, 3 a day and 2 per 10 s (fixed windows aligned to the epoch)
 
     @Test
@@ -290,8 +309,10 @@ public abstract class AbstractExampleApiIT {
     void statusListsTheCallersQuotasWithoutConsuming() {
         Map<String, JsonObject> initial = status("key-dave");
         // reports is keyed by a method parameter, which a status request cannot know: left out
-        assertThat(initial).containsOnlyKeys("search", "export-daily", "export-burst", "login",
+        assertThat(initial).containsOnlyKeys("search", "export-daily", "export-burst", "login", "upstream-rates",
                 NeverCalledLimiterProbeResource.LIMITER);
+        // upstream-rates is shared by everyone and spent by another test: only its shape is certain here
+        assertThat(initial.get("upstream-rates").getJsonNumber("limit").longValue()).isEqualTo(20);
         assertQuota(initial.get("search"), 1000, 1000, 60);  // dave is enterprise
         assertQuota(initial.get("export-daily"), 3, 3, 86400);
         assertQuota(initial.get("export-burst"), 2, 2, 10);

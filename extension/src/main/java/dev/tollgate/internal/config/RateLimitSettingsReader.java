@@ -70,7 +70,10 @@ public final class RateLimitSettingsReader {
                 continue;
             }
             LimitSettings settings = member.resolve();
-            if (settings != null && !names.add(settings.name())) {
+            if (settings == null) {
+                continue;
+            }
+            if (!names.add(settings.name())) {
                 problems.add("Invalid @RateLimit.name on " + where
                         + ": the limits of one method need distinct names, was '" + settings.name() + "' twice");
             }
@@ -94,7 +97,8 @@ public final class RateLimitSettingsReader {
         private final String methodPrefix;
         private final String classPrefix;
         private final String namedPrefix;
-        private final String defaultName;
+        /** The annotation's name, or {@code <class>/<method>}. */
+        private final String name;
         private boolean unparsable;
 
         Member(Class<?> beanClass, Method method, RateLimit annotation, boolean several, String where,
@@ -104,16 +108,13 @@ public final class RateLimitSettingsReader {
             this.problems = problems;
             this.classPrefix = beanClass.getName() + "/RateLimit/";
             this.methodPrefix = beanClass.getName() + "/" + method.getName() + "/RateLimit/";
-            this.defaultName = beanClass.getName() + "/" + method.getName();
-            String name = annotation.name().isEmpty() ? defaultName : annotation.name();
+            this.name = annotation.name().isEmpty() ? beanClass.getName() + "/" + method.getName() : annotation.name();
             this.namedPrefix = several || !annotation.name().isEmpty() ? methodPrefix + name + "/" : null;
         }
 
         LimitSettings resolve() {
             // The name identifies the counters, so it comes from the annotation only: configuration cannot move a
-            // limit onto another limiter's counters.
-            String name = annotation.name().isEmpty() ? defaultName : annotation.name();
-            // The default, <class>/<method>, is a Java name and needs no check.
+            // limit onto another limiter's counters. The default, <class>/<method>, is a Java name: no check.
             boolean valid = true;
             if (!annotation.name().isEmpty() && !NAME.matcher(name).matches()) {
                 valid = invalid("name", "must be 1 to 200 characters from [A-Za-z0-9._:/$-]", "'" + name + "'");

@@ -3,6 +3,7 @@ package dev.tollgate.internal.redis;
 import org.redisson.api.RScript;
 import org.redisson.api.RedissonClient;
 import org.redisson.client.RedisNoScriptException;
+import org.redisson.client.codec.Codec;
 import org.redisson.client.codec.StringCodec;
 
 import java.io.IOException;
@@ -22,6 +23,10 @@ import java.util.List;
  * which caches the script again.
  *
  * <p>Every call is bounded by {@code timeout} ({@link BoundedWait}).
+ *
+ * <p>The codec turns arguments into bytes and bulk replies back: {@link StringCodec} (the default) for scripts
+ * that take and return text and numbers, {@link org.redisson.client.codec.ByteArrayCodec} for scripts that carry
+ * opaque bytes, whose arguments are then {@code byte[]} too. Integer replies are never decoded by the codec.
  */
 final class LuaScript {
 
@@ -31,23 +36,34 @@ final class LuaScript {
     private final RScript script;
     private final BoundedWait wait;
 
+    /** A script whose arguments and bulk replies are text ({@link StringCodec}). */
     LuaScript(RedissonClient client, String resource, Duration timeout) {
+        this(client, resource, timeout, StringCodec.INSTANCE);
+    }
+
+    LuaScript(RedissonClient client, String resource, Duration timeout, Codec codec) {
         this.name = resource;
         this.source = load(resource);
         this.sha = sha1(source);
-        // Strings in, integers out: StringCodec sends arguments as their text, and integer replies are not decoded.
-        this.script = client.getScript(StringCodec.INSTANCE);
+        this.script = client.getScript(codec);
         this.wait = new BoundedWait(timeout.toMillis());
     }
 
     /** Runs the script and returns its array reply. */
     List<Object> run(List<Object> keys, Object... args) {
+        return call(RScript.ReturnType.LIST, keys, args);
+    }
+
+    /** Runs a script that answers 1 (true) or 0 (false). */
+    boolean test(List<Object> keys, Object... args) {
+        return call(RScript.ReturnType.BOOLEAN, keys, args);
+    }
+
+    private <T> T call(RScript.ReturnType type, List<Object> keys, Object[] args) {
         try {
-            return wait.await(() -> script.evalShaAsync(RScript.Mode.READ_WRITE, sha, RScript.ReturnType.LIST, keys,
-                    args), name);
+            return wait.await(() -> script.evalShaAsync(RScript.Mode.READ_WRITE, sha, type, keys, args), name);
         } catch (RedisNoScriptException e) {
-            return wait.await(() -> script.evalAsync(RScript.Mode.READ_WRITE, source, RScript.ReturnType.LIST, keys,
-                    args), name);
+            return wait.await(() -> script.evalAsync(RScript.Mode.READ_WRITE, source, type, keys, args), name);
         }
     }
 

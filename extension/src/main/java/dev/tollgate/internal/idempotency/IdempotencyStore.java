@@ -29,6 +29,8 @@ public interface IdempotencyStore extends AutoCloseable {
      * with another fingerprint → mismatch; a completed record → completed, with its result; else in progress,
      * with the lease's remaining time. An owner that claims its own in-progress key again gets in progress.
      *
+     * @param leaseMillis how long the new record lives unless renewed or completed, {@code > 0}
+     * @throws IllegalArgumentException    if {@code leaseMillis <= 0}
      * @throws BackendUnavailableException if the store did not answer in time
      */
     ClaimOutcome claim(String key, String fingerprint, String owner, long leaseMillis);
@@ -36,7 +38,10 @@ public interface IdempotencyStore extends AutoCloseable {
     /**
      * Extends the lease of {@code owner}'s in-progress record to {@code leaseMillis} from now.
      *
+     * @param leaseMillis the new lease, from now, {@code > 0}
      * @return {@code false} if the record is gone, completed, or claimed by another owner
+     * @throws IllegalArgumentException    if {@code leaseMillis <= 0}
+     * @throws BackendUnavailableException if the store did not answer in time
      */
     boolean renew(String key, String owner, long leaseMillis);
 
@@ -44,7 +49,11 @@ public interface IdempotencyStore extends AutoCloseable {
      * Turns {@code owner}'s in-progress record into a completed one holding {@code result}, kept for
      * {@code ttlMillis}.
      *
+     * @param result    the bytes to replay, possibly empty; the store keeps its own copy
+     * @param ttlMillis how long the completed record is kept, {@code > 0}
      * @return {@code false}, storing nothing, if the record is gone, completed, or claimed by another owner
+     * @throws IllegalArgumentException    if {@code ttlMillis <= 0}
+     * @throws BackendUnavailableException if the store did not answer in time
      */
     boolean complete(String key, String owner, byte[] result, long ttlMillis);
 
@@ -52,6 +61,7 @@ public interface IdempotencyStore extends AutoCloseable {
      * Deletes {@code owner}'s in-progress record, so that the next claim goes ahead.
      *
      * @return {@code false}, deleting nothing, if the record is gone, completed, or claimed by another owner
+     * @throws BackendUnavailableException if the store did not answer in time
      */
     boolean release(String key, String owner);
 

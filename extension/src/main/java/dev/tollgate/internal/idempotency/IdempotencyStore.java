@@ -19,7 +19,9 @@ import dev.tollgate.internal.ratelimit.BackendUnavailableException;
  *
  * <p>Keys arrive already scoped and hashed by the caller (short, URL-safe text); a store only prefixes them.
  * Implementations are thread-safe; one that cannot reach its store throws {@link BackendUnavailableException}
- * within a bounded time and changes nothing it did not report.
+ * within a bounded time. An operation that timed out may still have been applied (the request reached the server,
+ * the answer did not come back in time): a claim may have created the caller's record, which then lives until its
+ * lease ends unless the caller releases it; a complete may have stored the result. Every such record expires.
  */
 public interface IdempotencyStore extends AutoCloseable {
 

@@ -2,6 +2,7 @@ package dev.tollgate.internal.cdi;
 
 import dev.tollgate.internal.ratelimit.CallerTiers;
 import dev.tollgate.internal.ratelimit.GuardedMethod;
+import dev.tollgate.internal.ratelimit.RateLimitBackend;
 import dev.tollgate.internal.ratelimit.RateLimitEnforcer;
 
 import java.lang.reflect.Method;
@@ -30,6 +31,12 @@ public final class RateLimitRuntime {
 
     Map<Method, GuardedMethod> methods() {
         return methods;
+    }
+
+    /** The deployment's rate-limit backend, or {@code null} until the deployment is validated (or if it failed). */
+    public RateLimitBackend backend() {
+        RateLimitEnforcer current = enforcer;
+        return current == null ? null : current.backend();
     }
 
     RateLimitEnforcer enforcer() {

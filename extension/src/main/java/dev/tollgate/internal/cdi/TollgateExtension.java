@@ -34,6 +34,7 @@ import jakarta.enterprise.inject.spi.BeforeShutdown;
 import jakarta.enterprise.inject.spi.DeploymentException;
 import jakarta.enterprise.inject.spi.Extension;
 import jakarta.enterprise.inject.spi.ProcessManagedBean;
+import jakarta.annotation.Priority;
 import jakarta.interceptor.Interceptor;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.ConfigProvider;
@@ -75,6 +76,7 @@ public class TollgateExtension implements Extension {
     private final List<Bean<?>> tierResolverBeans = new ArrayList<>();
     private final RateLimitRuntime runtime = new RateLimitRuntime();
     private RateLimitBackend backend;
+    private boolean applicationDeclaresReadinessCheck;
 
     /** A method found with limits, before its settings are resolved. */
     private record Candidate(Class<?> beanClass, Method method, List<RateLimit> limits) {
@@ -89,9 +91,6 @@ public class TollgateExtension implements Extension {
         }
         if (present("io.micrometer.core.instrument.MeterRegistry")) {
             add(event, beans, MicrometerRateLimitMetrics.class);
-        }
-        if (present("org.eclipse.microprofile.health.HealthCheck")) {
-            add(event, beans, RedisReadinessCheck.class);
         }
     }
 
@@ -117,6 +116,9 @@ public class TollgateExtension implements Extension {
             return;
         }
         Class<?> beanClass = event.getBean().getBeanClass();
+        if (ReadinessCheckBean.isApplicationSubclass(beanClass)) {
+            applicationDeclaresReadinessCheck = true;
+        }
         if (PartitionKeyResolver.class.isAssignableFrom(beanClass)) {
             resolverBeans.put(beanClass, event.getBean());
         }
@@ -140,15 +142,28 @@ public class TollgateExtension implements Extension {
         }
     }
 
-    void addRuntime(@Observes AfterBeanDiscovery event) {
+    void addRuntime(@Observes AfterBeanDiscovery event, BeanManager beans) {
         event.addBean()
                 .beanClass(RateLimitRuntime.class)
                 .types(RateLimitRuntime.class, Object.class)
                 .scope(Dependent.class)
                 .createWith(context -> runtime);
+        // Added here rather than at BeforeBeanDiscovery: only now is it known whether the application declared its
+        // own subclass (see TollgateReadinessCheck), and there must be exactly one tollgate-redis check.
+        if (!applicationDeclaresReadinessCheck && present("org.eclipse.microprofile.health.HealthCheck")) {
+            ReadinessCheckBean.add(event, beans);
+        }
     }
 
-    void prepare(@Observes AfterDeploymentValidation event, BeanManager beans) {
+    /**
+     * Resolves and validates every guarded method's settings, then starts the backend. Runs before other
+     * extensions' observers of this event, and fails by throwing rather than by {@code addDeploymentProblem}: a
+     * throwing observer stops the event, so WildFly's health extension, which registers the deployment's checks
+     * with the server when it observes this event, never registers those of a deployment that fails here (and,
+     * since a failed deployment is never shut down, would never remove them).
+     */
+    void prepare(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) AfterDeploymentValidation event,
+                 BeanManager beans) {
         Config config = ConfigProvider.getConfig(Thread.currentThread().getContextClassLoader());
         ConfigValues values = key -> config.getOptionalValue(key, String.class).filter(v -> !v.isBlank());
         DeploymentProblems problems = new DeploymentProblems();
@@ -182,8 +197,7 @@ public class TollgateExtension implements Extension {
         Optional<RedisSettings> redis = RedisSettingsReader.read(values, problems);
 
         if (!problems.isEmpty()) {
-            event.addDeploymentProblem(new DeploymentException(message(problems)));
-            return;
+            throw new DeploymentException(message(problems));
         }
         backend = redis.<RateLimitBackend>map(RedisRateLimitBackend::connect)
                 .orElseGet(InMemoryRateLimitBackend::new);

@@ -44,6 +44,11 @@ final class TollgateContainer implements AutoCloseable {
         return container.select(type).get();
     }
 
+    /** Every bean of {@code type} with {@code qualifiers}, for tests that count them. */
+    <T> java.util.List<T> all(Class<T> type, java.lang.annotation.Annotation... qualifiers) {
+        return container.select(type, qualifiers).stream().toList();
+    }
+
     @Override
     public void close() {
         container.shutdown();

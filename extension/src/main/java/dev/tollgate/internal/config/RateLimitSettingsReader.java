@@ -13,9 +13,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
-import java.util.function.Function;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
@@ -92,24 +90,22 @@ public final class RateLimitSettingsReader {
     private final class Member {
 
         private final RateLimit annotation;
-        private final String where;
-        private final DeploymentProblems problems;
-        private final String methodPrefix;
-        private final String classPrefix;
-        private final String namedPrefix;
+        private final AnnotationMembers members;
         /** The annotation's name, or {@code <class>/<method>}. */
         private final String name;
-        private boolean unparsable;
 
         Member(Class<?> beanClass, Method method, RateLimit annotation, boolean several, String where,
                DeploymentProblems problems) {
             this.annotation = annotation;
-            this.where = where;
-            this.problems = problems;
-            this.classPrefix = beanClass.getName() + "/RateLimit/";
-            this.methodPrefix = beanClass.getName() + "/" + method.getName() + "/RateLimit/";
             this.name = annotation.name().isEmpty() ? beanClass.getName() + "/" + method.getName() : annotation.name();
-            this.namedPrefix = several || !annotation.name().isEmpty() ? methodPrefix + name + "/" : null;
+            String classPrefix = beanClass.getName() + "/RateLimit/";
+            String methodPrefix = beanClass.getName() + "/" + method.getName() + "/RateLimit/";
+            List<String> prefixes = new ArrayList<>(4);
+            if (several || !annotation.name().isEmpty()) {
+                prefixes.add(methodPrefix + name + "/");
+            }
+            prefixes.addAll(List.of(methodPrefix, classPrefix, GLOBAL_PREFIX));
+            this.members = new AnnotationMembers(config, "RateLimit", prefixes, where, problems);
         }
 
         LimitSettings resolve() {
@@ -125,12 +121,12 @@ public final class RateLimitSettingsReader {
             Algorithm algorithm = algorithm();
             long burst = number("burst", annotation.burst());
             long cost = number("cost", annotation.cost());
-            String key = string("key", annotation.key());
+            String key = members.string("key", annotation.key());
             boolean shadow = bool("shadow", annotation.shadow());
             long maxWait = number("maxWait", annotation.maxWait());
             ChronoUnit maxWaitUnit = unit("maxWaitUnit", annotation.maxWaitUnit(), WAIT_UNITS);
             boolean tiered = bool("tiered", annotation.tiered());
-            if (unparsable) {
+            if (members.unparsable()) {
                 return null;
             }
 
@@ -194,88 +190,29 @@ public final class RateLimitSettingsReader {
                     : LimitPolicy.window(algorithm, limit, windowMillis);
         }
 
-        /** The configured value of {@code member} and the key it came from, by precedence. */
-        private Optional<String[]> configured(String member) {
-            List<String> keys = new ArrayList<>(4);
-            if (namedPrefix != null) {
-                keys.add(namedPrefix + member);
-            }
-            keys.add(methodPrefix + member);
-            keys.add(classPrefix + member);
-            keys.add(GLOBAL_PREFIX + member);
-            for (String key : keys) {
-                Optional<String> value = config.get(key);
-                if (value.isPresent()) {
-                    return Optional.of(new String[] {value.get().trim(), key});
-                }
-            }
-            return Optional.empty();
-        }
-
-        private String string(String member, String annotated) {
-            return configured(member).map(found -> found[0]).orElse(annotated.trim());
-        }
-
-        long number(String member, long annotated) {
-            return parse(member, annotated, "a whole number", Long::parseLong);
-        }
-
         boolean bool(String member, boolean annotated) {
-            return parse(member, annotated, "true or false", value -> {
-                if (value.equalsIgnoreCase("true") || value.equalsIgnoreCase("false")) {
-                    return Boolean.parseBoolean(value);
-                }
-                throw new IllegalArgumentException(value);
-            });
+            return members.bool(member, annotated);
         }
 
-        private ChronoUnit unit(String member, ChronoUnit annotated, Set<ChronoUnit> allowed) {
-            String names = allowed.stream().map(ChronoUnit::name).toList().toString();
-            ChronoUnit unit = parse(member, annotated, "one of " + names, value -> ChronoUnit.valueOf(
-                    value.toUpperCase(java.util.Locale.ROOT)));
-            if (!allowed.contains(unit)) {
-                invalid(member, "must be one of " + names, unit.name());
-                return null;
-            }
-            return unit;
-        }
-
-        private Algorithm algorithm() {
-            return parse("algorithm", annotation.algorithm(), "one of " + Arrays.toString(Algorithm.values()),
-                    value -> Algorithm.valueOf(value.toUpperCase(java.util.Locale.ROOT)));
-        }
-
-        /** The annotated value, or the configured one parsed; {@code null} (and a problem) if it does not parse. */
-        private <T> T parse(String member, T annotated, String expected, Function<String, T> parser) {
-            Optional<String[]> found = configured(member);
-            if (found.isEmpty()) {
-                return annotated;
-            }
-            try {
-                return parser.apply(found.get()[0]);
-            } catch (IllegalArgumentException e) {
-                problems.add("Invalid @RateLimit." + member + " on " + where + ": must be " + expected
-                        + ", was '" + found.get()[0] + "' (from config " + found.get()[1] + ")");
-                unparsable = true;
-                return annotated;
-            }
+        private long number(String member, long annotated) {
+            return members.number(member, annotated);
         }
 
         private boolean invalid(String member, String reason, Object value) {
-            String source = configured(member).map(found -> " (from config " + found[1] + ")").orElse("");
-            problems.add("Invalid @RateLimit." + member + " on " + where + ": " + reason + ", was " + value + source);
-            return false;
+            return members.invalid(member, reason, value);
+        }
+
+        private ChronoUnit unit(String member, ChronoUnit annotated, Set<ChronoUnit> allowed) {
+            return members.unit(member, annotated, allowed);
+        }
+
+        private Algorithm algorithm() {
+            return members.parse("algorithm", annotation.algorithm(), "one of " + Arrays.toString(Algorithm.values()),
+                    value -> Algorithm.valueOf(value.toUpperCase(java.util.Locale.ROOT)));
         }
     }
 
     private static long toMillis(long amount, ChronoUnit unit) {
-        long unitMillis = unit.getDuration().toMillis();
-        if (unitMillis == 0) {
-            return -1;
-        }
-        if (amount > Long.MAX_VALUE / unitMillis) {
-            return Long.MAX_VALUE;
-        }
-        return amount * unitMillis;
+        return AnnotationMembers.toMillis(amount, unit);
     }
 }

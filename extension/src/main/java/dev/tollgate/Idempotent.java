@@ -17,7 +17,15 @@ import java.time.temporal.ChronoUnit;
  *
  * <p>For JAX-RS resources the key is the {@code Idempotency-Key} request header; for other beans it is the
  * parameter annotated {@link IdempotencyKey}, or else a fingerprint of the arguments. Keys are scoped by method
- * and by caller principal.
+ * (or {@link #name()}) and by caller principal, and stored hashed.
+ *
+ * <p>While a call runs, its key is claimed with a lease that is renewed until the call ends; if the instance dies,
+ * the lease runs out and a retry may go ahead. A call that throws releases its key (unless its exception is one of
+ * {@link #storeFailures()}); inside a JTA transaction the result is stored only once the transaction commits, and a
+ * rollback releases the key.
+ *
+ * <p>Every member may be overridden with MicroProfile Config: {@code <class>/<method>/Idempotent/<member>},
+ * {@code <class>/Idempotent/<member>}, then {@code tollgate.idempotency.<member>}.
  */
 @InterceptorBinding
 @Inherited
@@ -25,6 +33,13 @@ import java.time.temporal.ChronoUnit;
 @Retention(RetentionPolicy.RUNTIME)
 @Target({ElementType.TYPE, ElementType.METHOD})
 public @interface Idempotent {
+
+    /**
+     * The scope of the keys. Default {@code ""}: {@code <class>/<method>}. Methods that share a name share keys: the
+     * same key sent to either replays the first call. At most 200 characters from {@code [A-Za-z0-9._:/$-]}.
+     */
+    @Nonbinding
+    String name() default "";
 
     /**
      * How long a completed result is kept and replayed, in {@link #ttlUnit()}s. Default 24.
@@ -43,4 +58,36 @@ public @interface Idempotent {
      */
     @Nonbinding
     ChronoUnit ttlUnit() default ChronoUnit.HOURS;
+
+    /**
+     * How long a duplicate waits for the first call with its key to finish before it is refused as a conflict
+     * ({@code 409}, or {@link IdempotencyConflictException}), in {@link #maxWaitUnit()}s. Default 0: refuse at once.
+     * At most 60 seconds.
+     */
+    @Nonbinding
+    long maxWait() default 0;
+
+    /** Unit of {@link #maxWait()}: {@code MILLIS}, {@code SECONDS} or {@code MINUTES}. Default seconds. */
+    @Nonbinding
+    ChronoUnit maxWaitUnit() default ChronoUnit.SECONDS;
+
+    /**
+     * JAX-RS only: whether a request must carry an {@code Idempotency-Key} header. Default {@code true}: a request
+     * without one is refused with {@code 400}. With {@code false}, such a request's key is a fingerprint of its
+     * method, path, query and body, so identical requests run once.
+     */
+    @Nonbinding
+    boolean keyRequired() default true;
+
+    /**
+     * Exceptions that complete the call instead of releasing its key: the failure is stored and replayed (JAX-RS:
+     * the mapped response; other callers: the exception is thrown again, rebuilt from its type and message).
+     * Subclasses match. Default none: every exception releases the key, so a retry runs the method again.
+     */
+    @Nonbinding
+    Class<? extends Throwable>[] storeFailures() default {};
+
+    /** {@code false} turns the guard off, for example through configuration. Default {@code true}. */
+    @Nonbinding
+    boolean enabled() default true;
 }

@@ -1,5 +1,6 @@
 package dev.tollgate.internal.cdi;
 
+import dev.tollgate.internal.idempotency.PendingResponse;
 import jakarta.servlet.ServletContainerInitializer;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletRequest;
@@ -38,8 +39,16 @@ public final class CurrentRequest implements ServletContainerInitializer, Servle
         }
     }
 
+    /**
+     * Also the last word on an idempotent request's claim: if its response was never stored (the response was not
+     * written, the client went away, a transaction never ended), the claim is released here rather than renewed
+     * for ever, and a retry runs the method again.
+     */
     @Override
     public void requestDestroyed(ServletRequestEvent event) {
         CURRENT.remove();
+        if (event.getServletRequest().getAttribute(PendingResponse.ATTRIBUTE) instanceof PendingResponse pending) {
+            pending.release();
+        }
     }
 }

@@ -1,6 +1,19 @@
 package dev.tollgate.internal.cdi;
 
+import dev.tollgate.Idempotent;
 import dev.tollgate.RateLimit;
+import dev.tollgate.internal.config.IdempotencySettings;
+import dev.tollgate.internal.config.IdempotencySettingsReader;
+import dev.tollgate.internal.idempotency.IdempotencyEngine;
+import dev.tollgate.internal.idempotency.IdempotencyStore;
+import dev.tollgate.internal.idempotency.IdempotentMethod;
+import dev.tollgate.internal.idempotency.ResponseLimits;
+import dev.tollgate.internal.idempotency.Transactions;
+import dev.tollgate.internal.idempotency.Values;
+import dev.tollgate.internal.local.InMemoryIdempotencyStore;
+import dev.tollgate.internal.redis.RedisIdempotencyStore;
+import dev.tollgate.internal.redis.RedissonClients;
+import org.redisson.api.RedissonClient;
 import dev.tollgate.internal.config.ConfigValues;
 import dev.tollgate.internal.config.DeploymentProblems;
 import dev.tollgate.internal.config.LimitSettings;
@@ -68,6 +81,10 @@ public class TollgateExtension implements Extension {
     private static final Logger LOG = Logger.getLogger(TollgateExtension.class.getName());
 
     private final List<Candidate> candidates = new ArrayList<>();
+    private final List<IdempotentCandidate> idempotentCandidates = new ArrayList<>();
+    private final IdempotencyRuntime idempotency = new IdempotencyRuntime();
+    private IdempotencyEngine idempotencyEngine;
+    private Values jsonValues;
     /**
      * The application's resolver beans, by bean class. Captured here because a {@code BeanManager} lookup from
      * this library's archive does not see the beans of {@code WEB-INF/classes} on every server (Payara).
@@ -78,12 +95,17 @@ public class TollgateExtension implements Extension {
     private RateLimitBackend backend;
     private boolean applicationDeclaresReadinessCheck;
 
+    /** A method found with {@code @Idempotent}, before its settings are resolved. */
+    private record IdempotentCandidate(Class<?> beanClass, Method method, Idempotent annotation) {
+    }
+
     /** A method found with limits, before its settings are resolved. */
     private record Candidate(Class<?> beanClass, Method method, List<RateLimit> limits) {
     }
 
     void registerTypes(@Observes BeforeBeanDiscovery event, BeanManager beans) {
         add(event, beans, RateLimitInterceptor.class);
+        add(event, beans, IdempotentInterceptor.class);
         add(event, beans, RateLimitStatusBean.class);
         // Each of these is added only where its API exists: loading it elsewhere would fail the deployment.
         if (present("org.eclipse.microprofile.metrics.MetricRegistry")) {
@@ -126,10 +148,16 @@ public class TollgateExtension implements Extension {
             tierResolverBeans.add(event.getBean());
         }
         Set<RateLimit> classLimits = type.getAnnotations(RateLimit.class);
+        Idempotent classIdempotent = type.getAnnotation(Idempotent.class);
         for (AnnotatedMethod<? super T> annotated : type.getMethods()) {
             Method method = annotated.getJavaMember();
             if (!isBusinessMethod(method)) {
                 continue;
+            }
+            Idempotent idempotent = annotated.isAnnotationPresent(Idempotent.class)
+                    ? annotated.getAnnotation(Idempotent.class) : classIdempotent;
+            if (idempotent != null) {
+                idempotentCandidates.add(new IdempotentCandidate(type.getJavaClass(), method, idempotent));
             }
             Set<RateLimit> methodLimits = annotated.getAnnotations(RateLimit.class);
             if (!methodLimits.isEmpty()) {
@@ -148,6 +176,11 @@ public class TollgateExtension implements Extension {
                 .types(RateLimitRuntime.class, Object.class)
                 .scope(Dependent.class)
                 .createWith(context -> runtime);
+        event.addBean()
+                .beanClass(IdempotencyRuntime.class)
+                .types(IdempotencyRuntime.class, Object.class)
+                .scope(Dependent.class)
+                .createWith(context -> idempotency);
         // Added here rather than at BeforeBeanDiscovery: only now is it known whether the application declared its
         // own subclass (see TollgateReadinessCheck), and there must be exactly one tollgate-redis check.
         if (!applicationDeclaresReadinessCheck && present("org.eclipse.microprofile.health.HealthCheck")) {
@@ -195,21 +228,59 @@ public class TollgateExtension implements Extension {
         }
         TierResolver tierResolver = tierResolver(beans, tierResolverBeans, problems);
         Optional<RedisSettings> redis = RedisSettingsReader.read(values, problems);
+        IdempotencySettingsReader idempotencyReader = new IdempotencySettingsReader(values);
+        Map<Method, IdempotentMethod> idempotentMethods = new LinkedHashMap<>();
+        for (IdempotentCandidate candidate : idempotentCandidates) {
+            IdempotencySettings settings = idempotencyReader.read(candidate.beanClass(), candidate.method(),
+                    candidate.annotation(), problems);
+            if (settings != null) {
+                String where = RateLimitSettingsReader.describe(candidate.beanClass(), candidate.method());
+                idempotentMethods.putIfAbsent(candidate.method(), IdempotentMethod.of(where, settings,
+                        candidate.method()));
+            }
+        }
+        long lease = idempotencyReader.leaseMillis(problems);
+        ResponseLimits responses = idempotencyReader.responseLimits(problems);
 
         if (!problems.isEmpty()) {
             throw new DeploymentException(message(problems));
         }
-        backend = redis.<RateLimitBackend>map(RedisRateLimitBackend::connect)
-                .orElseGet(InMemoryRateLimitBackend::new);
+        IdempotencyStore store;
+        if (redis.isPresent()) {
+            // One client (one connection pool) for both: the rate-limit backend owns it and closes it last.
+            RedissonClient client = RedissonClients.create(redis.get());
+            backend = new RedisRateLimitBackend(client, true, redis.get().keyPrefix(), redis.get().operationTimeout());
+            store = new RedisIdempotencyStore(client, false, redis.get().keyPrefix(),
+                    redis.get().operationTimeout());
+        } else {
+            backend = new InMemoryRateLimitBackend();
+            store = new InMemoryIdempotencyStore();
+        }
         RateLimitMetrics metrics = metrics(beans);
         metrics.register(methods.values().stream().flatMap(m -> m.limits().stream())
                 .map(limit -> limit.settings().name()).distinct().toList());
+        metrics.registerIdempotency(idempotentMethods.values().stream().map(IdempotentMethod::scope).distinct()
+                .toList());
         runtime.publish(methods, new RateLimitEnforcer(backend, metrics), new CallerTiers(tiers, tierResolver));
-        LOG.info(() -> "Tollgate: " + methods.size() + " rate-limited method(s), backend " + backend.name()
-                + redis.map(r -> " (" + r + ")").orElse(" (no tollgate.redis.address: limits are per instance)"));
+        jsonValues = new Values();
+        idempotencyEngine = new IdempotencyEngine(store, lease, metrics, Transactions.lookup(), responses);
+        idempotency.publish(idempotentMethods, idempotencyEngine, jsonValues);
+        LOG.info(() -> "Tollgate: " + methods.size() + " rate-limited and " + idempotentMethods.size()
+                + " idempotent method(s), backend " + backend.name()
+                + redis.map(r -> " (" + r + ")").orElse(" (no tollgate.redis.address: state is per instance)"));
     }
 
     void close(@Observes BeforeShutdown event) {
+        if (idempotencyEngine != null) {
+            idempotencyEngine.close();
+        }
+        if (jsonValues != null) {
+            try {
+                jsonValues.close();
+            } catch (Exception e) {
+                LOG.fine(() -> "Tollgate: closing JSON-B failed: " + e);
+            }
+        }
         if (backend != null) {
             backend.close();
         }

@@ -5,7 +5,8 @@ import jakarta.ws.rs.core.Feature;
 import jakarta.ws.rs.core.FeatureContext;
 
 /**
- * Registers the rate-limit filter and exception mapper in every JAX-RS server application of the deployment,
+ * Registers Tollgate's JAX-RS providers (the rate-limit filter and mappers; the idempotent response capture, body
+ * digests and mappers) in every JAX-RS server application of the deployment,
  * including those whose {@code Application} lists its classes (which turns off {@code @Provider} scanning).
  *
  * <p>Loaded through {@code META-INF/services/jakarta.ws.rs.core.Feature} (Jakarta REST 3.1 section 4.1.2). Not a
@@ -23,6 +24,12 @@ public class RateLimitFeature implements Feature {
         registerIfAbsent(context, RateLimitResponseFilter.class);
         registerIfAbsent(context, RateLimitExceededMapper.class);
         registerIfAbsent(context, BackendUnavailableMapper.class);
+        registerIfAbsent(context, IdempotentResponseCapture.class);
+        registerIfAbsent(context, IdempotencyMappers.InvalidKey.class);
+        registerIfAbsent(context, IdempotencyMappers.Conflict.class);
+        registerIfAbsent(context, IdempotencyMappers.Mismatch.class);
+        registerIfAbsent(context, IdempotencyMappers.Replay.class);
+        registerIfAbsent(context, IdempotencyBodyDigests.class);
         return true;
     }
 

@@ -19,12 +19,17 @@ abstract class LimiterCounters<R, C> implements RateLimitMetrics {
     }
 
     private final Map<String, Pair<C>> counters = new ConcurrentHashMap<>();
+    /** Idempotency counters by scope, then result. */
+    private final Map<String, Map<String, C>> idempotency = new ConcurrentHashMap<>();
     private volatile R registry;
 
     /** The injected registry, which may be unsatisfied. */
     protected abstract Instance<R> registries();
 
     protected abstract C counter(R registry, String limiter, String result);
+
+    /** A counter of {@link RateLimitMetrics#IDEMPOTENCY_CALLS} with tags {@code method} and {@code result}. */
+    protected abstract C idempotencyCounter(R registry, String scope, String result);
 
     protected abstract void increment(C counter);
 
@@ -38,6 +43,33 @@ abstract class LimiterCounters<R, C> implements RateLimitMetrics {
     public void register(Collection<String> limiters) {
         registry = registries().get();
         limiters.forEach(this::countersOf);
+    }
+
+    @Override
+    public void registerIdempotency(Collection<String> scopes) {
+        if (registry == null) {
+            registry = registries().get();
+        }
+        scopes.forEach(this::idempotencyCountersOf);
+    }
+
+    @Override
+    public void recordIdempotency(String scope, String result) {
+        C counter = idempotencyCountersOf(scope).get(result);
+        if (counter == null) {
+            throw new IllegalArgumentException("Unknown idempotency result " + result);
+        }
+        increment(counter);
+    }
+
+    private Map<String, C> idempotencyCountersOf(String scope) {
+        return idempotency.computeIfAbsent(scope, name -> {
+            Map<String, C> byResult = new java.util.HashMap<>();
+            for (String result : IDEMPOTENCY_RESULTS) {
+                byResult.put(result, idempotencyCounter(registry, name, result));
+            }
+            return Map.copyOf(byResult);
+        });
     }
 
     @Override

@@ -20,6 +20,11 @@ public class MicroProfileRateLimitMetrics extends LimiterCounters<MetricRegistry
             .withName(CALLS)
             .withDescription("Calls decided by a Tollgate rate limiter, by limiter and result (permitted, rejected)")
             .build();
+    private static final Metadata IDEMPOTENCY_METADATA = Metadata.builder()
+            .withName(IDEMPOTENCY_CALLS)
+            .withDescription("Calls of Tollgate @Idempotent methods, by method and result (executed, replayed,"
+                    + " conflict, mismatch, invalid)")
+            .build();
 
     @Inject
     Instance<MetricRegistry> registries;
@@ -32,6 +37,11 @@ public class MicroProfileRateLimitMetrics extends LimiterCounters<MetricRegistry
     @Override
     protected Counter counter(MetricRegistry registry, String limiter, String result) {
         return registry.counter(CALLS_METADATA, new Tag("limiter", limiter), new Tag("result", result));
+    }
+
+    @Override
+    protected Counter idempotencyCounter(MetricRegistry registry, String scope, String result) {
+        return registry.counter(IDEMPOTENCY_METADATA, new Tag("method", scope), new Tag("result", result));
     }
 
     @Override

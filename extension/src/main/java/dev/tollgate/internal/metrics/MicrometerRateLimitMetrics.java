@@ -34,6 +34,11 @@ public class MicrometerRateLimitMetrics extends LimiterCounters<MeterRegistry, C
     }
 
     @Override
+    protected Counter idempotencyCounter(MeterRegistry registry, String scope, String result) {
+        return registry.counter(IDEMPOTENCY_CALLS, "method", scope, "result", result);
+    }
+
+    @Override
     protected void increment(Counter counter) {
         counter.increment();
     }

@@ -18,11 +18,13 @@ class RateLimitFeatureTest {
     private final List<Class<?>> registered = new ArrayList<>();
 
     @Test
-    void registersTheFilterAndTheMapperOnServers() {
+    void registersTheFiltersAndMappersOnServers() {
         assertThat(new RateLimitFeature().configure(context(RuntimeType.SERVER))).isTrue();
 
         assertThat(registered).containsExactly(RateLimitResponseFilter.class, RateLimitExceededMapper.class,
-                BackendUnavailableMapper.class);
+                BackendUnavailableMapper.class, IdempotentResponseCapture.class, IdempotencyMappers.InvalidKey.class,
+                IdempotencyMappers.Conflict.class, IdempotencyMappers.Mismatch.class,
+                IdempotencyMappers.Replay.class, IdempotencyBodyDigests.class);
     }
 
     @Test
@@ -32,7 +34,9 @@ class RateLimitFeatureTest {
         new RateLimitFeature().configure(context(RuntimeType.SERVER));
 
         assertThat(registered).containsExactly(RateLimitExceededMapper.class, RateLimitResponseFilter.class,
-                BackendUnavailableMapper.class);
+                BackendUnavailableMapper.class, IdempotentResponseCapture.class, IdempotencyMappers.InvalidKey.class,
+                IdempotencyMappers.Conflict.class, IdempotencyMappers.Mismatch.class,
+                IdempotencyMappers.Replay.class, IdempotencyBodyDigests.class);
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.tollgate.example.it;
 
 import dev.tollgate.example.it.probe.IdempotencyProbeResource;
+import dev.tollgate.example.it.probe.ReplayProbeResource;
 import dev.tollgate.example.it.probe.RollbackProbe;
 import dev.tollgate.example.it.support.Http;
 import dev.tollgate.example.it.support.RedisForTestClass;
@@ -67,8 +68,11 @@ public abstract class AbstractIdempotencyIT {
         return TestArchives.withConfig(TestArchives.exampleWar(ARCHIVE),
                         "tollgate.redis.address=" + redis.address(),
                         // short leases, so that a dead owner's claim runs out within the test
-                        "tollgate.idempotency.lease=1500")
-                .addClasses(IdempotencyProbeResource.class, RollbackProbe.class);
+                        "tollgate.idempotency.lease=1500",
+                        // a cap that one probe response exceeds
+                        "tollgate.idempotency.max-response-bytes=65536")
+                .addClasses(IdempotencyProbeResource.class, RollbackProbe.class, ReplayProbeResource.class,
+                        ReplayProbeResource.Declined.class);
     }
 
     @Test
@@ -257,6 +261,67 @@ public abstract class AbstractIdempotencyIT {
         assertThat(json(other.body()).getString("messageId")).isNotEqualTo(json(first.body()).getString("messageId"));
         assertThat(json(Http.get(base, "api/messages/sent").body()).getJsonNumber("sent").longValue())
                 .isEqualTo(before + 2);
+    }
+
+    @Test
+    void onlyAllowListedHeadersAreReplayedAndNeverCookies() {
+        String key = UUID.randomUUID().toString();
+        HttpResponse<String> first = postWithKey("api/probe/replay/headers", key);
+        HttpResponse<String> replay = postWithKey("api/probe/replay/headers", key);
+
+        assertThat(first.headers().firstValue("Set-Cookie")).isPresent();
+        assertThat(replay.body()).isEqualTo(first.body());
+        assertThat(replay.headers().firstValue("ETag")).isEqualTo(first.headers().firstValue("ETag")).isPresent();
+        assertThat(replay.headers().firstValue("Set-Cookie")).isEmpty();
+        assertThat(replay.headers().firstValue("X-Internal")).isEmpty();
+        assertThat(replay.headers().firstValue("Idempotent-Replayed")).contains("true");
+    }
+
+    @Test
+    void aResponseOverTheCapIsSentOnceAndNeverRunsAgain() {
+        String key = UUID.randomUUID().toString();
+        int before = replayRuns();
+
+        HttpResponse<String> first = postWithKey("api/probe/replay/big?size=70000", key);
+        HttpResponse<String> again = postWithKey("api/probe/replay/big?size=70000", key);
+
+        assertThat(first.statusCode()).isEqualTo(200);
+        assertThat(first.body()).hasSize(70000);
+        assertThat(again.statusCode()).isEqualTo(409);
+        assertThat(json(again.body()).getString("type")).endsWith("/idempotent-response-not-stored");
+        assertThat(json(again.body()).getString("detail")).contains("70000 bytes");
+        assertThat(replayRuns()).isEqualTo(before + 1);
+        HttpResponse<String> small = postWithKey("api/probe/replay/big?size=60000", UUID.randomUUID().toString());
+        assertThat(small.body()).hasSize(60000);
+    }
+
+    @Test
+    void aStoredFailureIsReplayedAndAnotherFailureReleasesTheKey() {
+        String declinedKey = UUID.randomUUID().toString();
+        String brokenKey = UUID.randomUUID().toString();
+        int before = replayRuns();
+
+        HttpResponse<String> declined = postWithKey("api/probe/replay/declined", declinedKey);
+        HttpResponse<String> declinedAgain = postWithKey("api/probe/replay/declined", declinedKey);
+        assertThat(declined.statusCode()).isEqualTo(402);
+        assertThat(declinedAgain.statusCode()).isEqualTo(402);
+        assertThat(declinedAgain.body()).isEqualTo(declined.body());
+        assertThat(declinedAgain.headers().firstValue("Idempotent-Replayed")).contains("true");
+        assertThat(replayRuns()).isEqualTo(before + 1);
+
+        assertThat(postWithKey("api/probe/replay/broken", brokenKey).statusCode()).isEqualTo(500);
+        assertThat(postWithKey("api/probe/replay/broken", brokenKey).statusCode()).isEqualTo(500);
+        assertThat(replayRuns()).as("a failure that is not stored runs again").isEqualTo(before + 3);
+    }
+
+    private HttpResponse<String> postWithKey(String path, String key) {
+        return Http.send(HttpRequest.newBuilder(Http.resolve(base, path))
+                .header("Idempotency-Key", key)
+                .POST(HttpRequest.BodyPublishers.noBody()));
+    }
+
+    private int replayRuns() {
+        return Integer.parseInt(Http.get(base, "api/probe/replay/runs").body().trim());
     }
 
     // ---------------------------------------------------------------------------------------------------------------

@@ -1,7 +1,6 @@
 package dev.tollgate.internal.local;
 
 import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.tollgate.internal.idempotency.ClaimOutcome;
 import dev.tollgate.internal.idempotency.IdempotencyStore;
 
@@ -64,15 +63,7 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
      */
     public InMemoryIdempotencyStore(InstantSource clock, long maximumSize) {
         this.clock = Objects.requireNonNull(clock, "clock");
-        if (maximumSize <= 0) {
-            throw new IllegalArgumentException("maximumSize must be > 0, was " + maximumSize);
-        }
-        this.records = Caffeine.newBuilder()
-                .maximumSize(maximumSize)
-                .expireAfter(new RecordLifetime())
-                .ticker(() -> StateLifetime.tickerNanos(clock.millis()))
-                .executor(Runnable::run)
-                .build();
+        this.records = LocalCaches.bounded(clock, maximumSize, new RecordLifetime());
     }
 
     @Override

@@ -1,7 +1,6 @@
 package dev.tollgate.internal.local;
 
 import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.tollgate.internal.ratelimit.LimitOutcome;
 import dev.tollgate.internal.ratelimit.LimitPolicy;
 import dev.tollgate.internal.ratelimit.LimitRequest;
@@ -76,15 +75,7 @@ public final class InMemoryRateLimitBackend implements RateLimitBackend {
      */
     public InMemoryRateLimitBackend(InstantSource clock, long maximumSize) {
         this.clock = Objects.requireNonNull(clock, "clock");
-        if (maximumSize <= 0) {
-            throw new IllegalArgumentException("maximumSize must be > 0, was " + maximumSize);
-        }
-        this.states = Caffeine.newBuilder()
-                .maximumSize(maximumSize)
-                .expireAfter(new StateLifetime())
-                .ticker(() -> StateLifetime.tickerNanos(clock.millis()))
-                .executor(Runnable::run)
-                .build();
+        this.states = LocalCaches.bounded(clock, maximumSize, new StateLifetime());
     }
 
     @Override

@@ -343,6 +343,24 @@ public abstract class AbstractExampleApiIT {
     // observability
 
     @Test
+    void idempotencyCountersExistFromDeployment() {
+        PrometheusText metrics = scrape();
+        String name = "tollgate_idempotency_calls_total";
+        System.out.println("Idempotency counters at " + metricsEndpoint() + ":\n" + metrics.linesWith(name));
+        for (String method : List.of("dev.tollgate.example.OrderResource/place",
+                "dev.tollgate.example.MessageSender/send")) {
+            for (String result : List.of("executed", "replayed", "conflict", "mismatch", "invalid")) {
+                Map<String, String> labels = new HashMap<>(deploymentLabels());
+                labels.put("method", method);
+                labels.put("result", result);
+                assertThat(metrics.value(name, labels))
+                        .as("%s{method=%s,result=%s} in\n%s", name, method, result, metrics.linesWith(name))
+                        .isPresent();
+            }
+        }
+    }
+
+    @Test
     void callCountersOfEveryLimiterExistFromDeployment() {
         PrometheusText metrics = scrape();
         System.out.println("Call counters at " + metricsEndpoint() + ":\n" + metrics.linesWith(CALLS));

@@ -24,7 +24,9 @@ import java.util.List;
 
 /**
  * The Redis-backed contenders. Every Redisson client, Tollgate's included, has the settings of Tollgate's own
- * {@code RedissonClients}: one server, a pool of 64 connections (4 kept idle), 1 s command timeout, no retries.
+ * {@code RedissonClients}: one server, a pool of 64 connections (4 kept idle), 1 s command timeout, no retries,
+ * Redisson references off, Redisson's defaults otherwise (32 Netty threads). The one difference: Tollgate sends
+ * EVALSHA itself, the peers have Redisson's script cache on, so that theirs go as EVALSHA too.
  */
 final class RedisContenders {
 
@@ -54,6 +56,7 @@ final class RedisContenders {
                 .setRetryDelay(new ConstantDelay(RedisSettings.DEFAULT_RETRY_INTERVAL))
                 .setConnectionMinimumIdleSize(4)
                 .setConnectionPoolSize(64);
+        config.setReferenceEnabled(false);
         // The peers' own scripts (RRateLimiter, and Bucket4j's CAS) go as EVALSHA, not as their whole text each time.
         config.setUseScriptCache(true);
         return Redisson.create(config);
@@ -119,8 +122,12 @@ final class RedisContenders {
         }
     }
 
-    /** Redisson's own rate limiter, kept alive for one window after its last use (its keys then expire). */
+    /**
+     * Redisson's own rate limiter. Its configuration is a key too, and expires with the others after the keep-alive:
+     * an hour, since a limiter whose configuration has expired refuses to work ("RateLimiter is not initialized").
+     */
     static final class RedissonRateLimiter implements Contender {
+        private static final Duration KEEP_ALIVE = Duration.ofHours(1);
         private final RedissonClient client;
         private final RRateLimiter[] limiters;
 
@@ -129,7 +136,7 @@ final class RedisContenders {
             limiters = new RRateLimiter[partitions.length];
             for (int i = 0; i < partitions.length; i++) {
                 limiters[i] = client.getRateLimiter(Keys.peerName(partitions[i]));
-                limiters[i].trySetRate(RateType.OVERALL, limit.permits(), limit.window(), limit.window());
+                limiters[i].trySetRate(RateType.OVERALL, limit.permits(), limit.window(), KEEP_ALIVE);
             }
         }
 

@@ -26,7 +26,8 @@ import java.util.concurrent.atomic.LongAdder;
  * {@code -t}.
  *
  * <p>Besides JMH's score, each trial records what Redis did during the measurement iterations only: commands per
- * decision (scripts' inner commands included), Redis CPU per decision, and at the end the keys left, their memory
+ * decision (scripts' inner commands included), Redis CPU per decision, the benchmark JVM's own CPU per decision
+ * (the client's side: Redisson, its Netty threads, the contender, JMH), and at the end the keys left, their memory
  * and how many have no TTL ({@link StatsFile}). Each trial starts from an empty server with zeroed statistics.
  */
 @State(Scope.Benchmark)
@@ -50,6 +51,10 @@ public class RedisDecisions {
     private Map<String, Long> commandsBefore;
     private double cpuBefore;
     private long startNanos;
+    private long clientCpuBefore;
+    private long clientCpu;
+    private final com.sun.management.OperatingSystemMXBean os =
+            (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
 
     @Setup(Level.Trial)
     public void start() {
@@ -69,6 +74,7 @@ public class RedisDecisions {
             commandsBefore = stats.commands();
             cpuBefore = stats.cpuSeconds();
             decisions.reset();
+            clientCpuBefore = os.getProcessCpuTime();
             startNanos = System.nanoTime();
         }
     }
@@ -77,6 +83,7 @@ public class RedisDecisions {
     public void afterIteration(IterationParams iteration) {
         if (iteration.getType() == IterationType.MEASUREMENT) {
             measuredSeconds += (System.nanoTime() - startNanos) / 1e9;
+            clientCpu += os.getProcessCpuTime() - clientCpuBefore;
             measured += decisions.sum();
             cpu += stats.cpuSeconds() - cpuBefore;
             RedisServerStats.minus(stats.commands(), commandsBefore).forEach((c, n) -> commands.merge(c, n, Long::sum));
@@ -89,7 +96,8 @@ public class RedisDecisions {
         StatsFile.append("redis", contender, String.valueOf(keys), String.valueOf(benchmark.getThreads()),
                 String.valueOf(measured), String.format("%.3f", measuredSeconds), String.format("%.6f", cpu),
                 String.valueOf(footprint.keys()), String.valueOf(footprint.bytes()),
-                String.valueOf(footprint.withoutTtl()), StatsFile.commands(commands));
+                String.valueOf(footprint.withoutTtl()), StatsFile.commands(commands),
+                String.format("%.6f", clientCpu / 1e9));
         subject.close();
         stats.close();
     }

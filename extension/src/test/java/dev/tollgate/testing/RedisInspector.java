@@ -23,7 +23,8 @@ public final class RedisInspector implements AutoCloseable {
     private final InputStream in;
     private final OutputStream out;
 
-    RedisInspector(String host, int port) {
+    /** A connection to any server, e.g. one another process started (the benchmarks use it). */
+    public RedisInspector(String host, int port) {
         try {
             socket = new Socket(host, port);
             in = new BufferedInputStream(socket.getInputStream());

@@ -1,5 +1,6 @@
 package dev.tollgate.example.it;
 
+import static dev.tollgate.internal.redis.RedisRateLimitBackend.limiterId;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.entry;
 
@@ -35,6 +36,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import dev.tollgate.RateLimit.Algorithm;
 import dev.tollgate.example.it.probe.ExactResource;
 import dev.tollgate.example.it.support.Http;
 import dev.tollgate.example.it.support.RedisForTestClass;
@@ -56,7 +58,7 @@ public abstract class AbstractRedisExactNIT {
 
     protected static final String ARCHIVE = "redis-exact.war";
     static final int CALLERS = 100;
-    static final String KEY_START = "tollgate:rl:";
+    static final String KEY_START = "tollgate:{";
 
     /** Started by the deployment method, stopped by {@link RedisForTestClass} after the class. */
     static RedisProcess redis;
@@ -106,9 +108,9 @@ public abstract class AbstractRedisExactNIT {
             List<String> keys = inspector.keys();
             System.out.println("Redis keys after the calls: " + keys);
             assertThat(keys).as("Tollgate's keys").allMatch(key -> key.startsWith(KEY_START))
-                    .anyMatch(key -> key.endsWith("}:exact-fixed"))
-                    .anyMatch(key -> key.endsWith("}:exact-sliding"))
-                    .anyMatch(key -> key.endsWith("}:exact-bucket"));
+                    .anyMatch(key -> key.matches(".*}" + limiterId(Algorithm.FIXED_WINDOW, "exact-fixed") + "[012]"))
+                    .anyMatch(key -> key.endsWith("}" + limiterId(Algorithm.SLIDING_WINDOW, "exact-sliding")))
+                    .anyMatch(key -> key.endsWith("}" + limiterId(Algorithm.TOKEN_BUCKET, "exact-bucket")));
             assertThat(keys).allSatisfy(key -> assertThat(inspector.pttl(key)).as("PTTL of %s", key).isPositive());
         }
     }

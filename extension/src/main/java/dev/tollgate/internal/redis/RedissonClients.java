@@ -60,6 +60,10 @@ public final class RedissonClients {
         // Tollgate calls EVALSHA itself and falls back to one plain EVAL on NOSCRIPT; Redisson's own script cache
         // would turn that EVAL into EVALSHA, SCRIPT LOAD and EVALSHA again.
         config.setUseScriptCache(false);
+        // Tollgate stores no Redisson objects inside values. With references enabled, Redisson inspects every
+        // element of every reply for one (reflection per element): for the script's list reply that doubled the
+        // client's CPU per decision in the benchmarks (docs/benchmarks.md).
+        config.setReferenceEnabled(false);
         return config;
     }
 

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -119,8 +120,37 @@ class RedisRateLimitBackendTest {
                 LimitPolicy.window(Algorithm.FIXED_WINDOW, 5, MINUTE), 1)));
         backend.acquire(List.of(new LimitRequest("global", "",
                 LimitPolicy.window(Algorithm.FIXED_WINDOW, 5, MINUTE), 1)));
-        assertThat(inspector.keys()).containsExactlyInAnyOrder(
-                "tollgate:rl:{u:abc}:com.acme.Orders/create", "tollgate:rl:{-}:global");
+        // a fixed window's counter ends with its window's number modulo 3
+        assertThat(inspector.keys()).hasSize(2).anySatisfy(key -> assertThat(key).matches(
+                        Pattern.quote("tollgate:{u:abc}" + RedisRateLimitBackend.limiterId(Algorithm.FIXED_WINDOW,
+                                "com.acme.Orders/create")) + "[012]"))
+                .anySatisfy(key -> assertThat(key).matches(Pattern.quote("tollgate:{-}"
+                        + RedisRateLimitBackend.limiterId(Algorithm.FIXED_WINDOW, "global")) + "[012]"));
+    }
+
+    @Test
+    void limiterIdsAreShortAndDependOnTheAlgorithm() {
+        String fixed = RedisRateLimitBackend.limiterId(Algorithm.FIXED_WINDOW, "com.acme.OrderResource/create");
+        assertThat(fixed).matches("[A-Za-z0-9_-]{8}");
+        assertThat(RedisRateLimitBackend.limiterId(Algorithm.TOKEN_BUCKET, "com.acme.OrderResource/create"))
+                .isNotEqualTo(fixed);
+        assertThat(RedisRateLimitBackend.limiterId(Algorithm.FIXED_WINDOW, "com.acme.OrderResource/list"))
+                .isNotEqualTo(fixed);
+    }
+
+    @Test
+    void fixedWindowAndTokenBucketStateIsOneSmallStringWithATtl() {
+        String partition = "p:" + "A".repeat(22); // the shape of a hashed partition
+        backend.acquire(List.of(
+                new LimitRequest("com.acme.OrderResource/create", partition,
+                        LimitPolicy.window(Algorithm.FIXED_WINDOW, 5, MINUTE), 1),
+                new LimitRequest("com.acme.OrderResource/list", partition, LimitPolicy.tokenBucket(5, MINUTE, 5), 1)));
+        List<String> keys = inspector.keys();
+        assertThat(keys).hasSize(2).allSatisfy(key -> {
+            assertThat(inspector.call("TYPE", key)).isEqualTo("string");
+            assertThat(key.length()).isLessThanOrEqualTo(44);
+            assertThat(inspector.pttl(key)).isPositive();
+        });
     }
 
     @Test

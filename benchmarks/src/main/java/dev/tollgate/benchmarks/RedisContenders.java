@@ -1,0 +1,177 @@
+package dev.tollgate.benchmarks;
+
+import dev.tollgate.RateLimit.Algorithm;
+import dev.tollgate.internal.ratelimit.LimitPolicy;
+import dev.tollgate.internal.ratelimit.LimitRequest;
+import dev.tollgate.internal.redis.RedisRateLimitBackend;
+import dev.tollgate.internal.redis.RedisSettings;
+import io.github.bucket4j.BandwidthBuilder;
+import io.github.bucket4j.BucketConfiguration;
+import io.github.bucket4j.distributed.BucketProxy;
+import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
+import io.github.bucket4j.redis.redisson.Bucket4jRedisson;
+import io.github.bucket4j.redis.redisson.cas.RedissonBasedProxyManager;
+import org.redisson.Redisson;
+import org.redisson.api.RAtomicLong;
+import org.redisson.api.RRateLimiter;
+import org.redisson.api.RateType;
+import org.redisson.api.RedissonClient;
+import org.redisson.config.Config;
+import org.redisson.config.ConstantDelay;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The Redis-backed contenders. Every Redisson client, Tollgate's included, has the settings of Tollgate's own
+ * {@code RedissonClients}: one server, a pool of 64 connections (4 kept idle), 1 s command timeout, no retries,
+ * Redisson references off, Redisson's defaults otherwise (32 Netty threads). The one difference: Tollgate sends
+ * EVALSHA itself, the peers have Redisson's script cache on, so that theirs go as EVALSHA too.
+ */
+final class RedisContenders {
+
+    private RedisContenders() {
+    }
+
+    static Contender create(String name, String address, String[] partitions, Policy policy) {
+        return switch (name) {
+            case "tollgate-fixed" -> new Tollgate(address, Algorithm.FIXED_WINDOW, partitions, policy);
+            case "tollgate-sliding" -> new Tollgate(address, Algorithm.SLIDING_WINDOW, partitions, policy);
+            case "tollgate-bucket" -> new Tollgate(address, Algorithm.TOKEN_BUCKET, partitions, policy);
+            case "bucket4j" -> new Bucket4j(address, partitions, policy);
+            case "rratelimiter" -> new RedissonRateLimiter(address, partitions, policy);
+            case "incr" -> new Increment(address, partitions);
+            default -> throw new IllegalArgumentException("Unknown Redis contender " + name);
+        };
+    }
+
+    /** A client configured as Tollgate's {@code RedissonClients} configures its own. */
+    static RedissonClient peerClient(String address) {
+        Config config = new Config();
+        config.useSingleServer()
+                .setAddress(address)
+                .setTimeout((int) RedisSettings.DEFAULT_COMMAND_TIMEOUT.toMillis())
+                .setConnectTimeout((int) RedisSettings.DEFAULT_CONNECT_TIMEOUT.toMillis())
+                .setRetryAttempts(RedisSettings.DEFAULT_RETRY_ATTEMPTS)
+                .setRetryDelay(new ConstantDelay(RedisSettings.DEFAULT_RETRY_INTERVAL))
+                .setConnectionMinimumIdleSize(4)
+                .setConnectionPoolSize(64);
+        config.setReferenceEnabled(false);
+        // The peers' own scripts (RRateLimiter, and Bucket4j's CAS) go as EVALSHA, not as their whole text each time.
+        config.setUseScriptCache(true);
+        return Redisson.create(config);
+    }
+
+    /** Tollgate's engine, called as the interceptor calls it: one prepared request list per partition. */
+    static final class Tollgate implements Contender {
+        private final RedisRateLimitBackend backend;
+        private final List<List<LimitRequest>> requests;
+
+        Tollgate(String address, Algorithm algorithm, String[] partitions, Policy limit) {
+            backend = RedisRateLimitBackend.connect(RedisSettings.forAddress(address));
+            LimitPolicy policy = algorithm == Algorithm.TOKEN_BUCKET
+                    ? LimitPolicy.tokenBucket(limit.permits(), limit.window().toMillis(), limit.permits())
+                    : LimitPolicy.window(algorithm, limit.permits(), limit.window().toMillis());
+            requests = new java.util.ArrayList<>(partitions.length);
+            for (String partition : partitions) {
+                requests.add(List.of(new LimitRequest(Keys.LIMITER, partition, policy, 1)));
+            }
+        }
+
+        @Override
+        public boolean decide(int index) {
+            return backend.acquire(requests.get(index)).permitted();
+        }
+
+        @Override
+        public void close() {
+            backend.close();
+        }
+    }
+
+    /** Bucket4j's Redisson backend (compare-and-swap), keys expiring once their bucket is full again. */
+    static final class Bucket4j implements Contender {
+        private final RedissonClient client;
+        private final BucketProxy[] buckets;
+
+        Bucket4j(String address, String[] partitions, Policy limit) {
+            client = peerClient(address);
+            RedissonBasedProxyManager<String> proxies = Bucket4jRedisson
+                    .casBasedBuilder(((Redisson) client).getCommandExecutor())
+                    .expirationAfterWrite(
+                            ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(Duration.ofSeconds(10)))
+                    .build();
+            BucketConfiguration configuration = BucketConfiguration.builder()
+                    .addLimit(BandwidthBuilder.builder().capacity(limit.permits())
+                            .refillGreedy(limit.permits(), limit.window()).build())
+                    .build();
+            buckets = new BucketProxy[partitions.length];
+            for (int i = 0; i < partitions.length; i++) {
+                buckets[i] = proxies.builder().build(Keys.peerName(partitions[i]), () -> configuration);
+            }
+        }
+
+        @Override
+        public boolean decide(int index) {
+            return buckets[index].tryConsume(1);
+        }
+
+        @Override
+        public void close() {
+            client.shutdown();
+        }
+    }
+
+    /**
+     * Redisson's own rate limiter. Its configuration is a key too, and expires with the others after the keep-alive:
+     * an hour, since a limiter whose configuration has expired refuses to work ("RateLimiter is not initialized").
+     */
+    static final class RedissonRateLimiter implements Contender {
+        private static final Duration KEEP_ALIVE = Duration.ofHours(1);
+        private final RedissonClient client;
+        private final RRateLimiter[] limiters;
+
+        RedissonRateLimiter(String address, String[] partitions, Policy limit) {
+            client = peerClient(address);
+            limiters = new RRateLimiter[partitions.length];
+            for (int i = 0; i < partitions.length; i++) {
+                limiters[i] = client.getRateLimiter(Keys.peerName(partitions[i]));
+                limiters[i].trySetRate(RateType.OVERALL, limit.permits(), limit.window(), KEEP_ALIVE);
+            }
+        }
+
+        @Override
+        public boolean decide(int index) {
+            return limiters[index].tryAcquire();
+        }
+
+        @Override
+        public void close() {
+            client.shutdown();
+        }
+    }
+
+    /** The floor: one INCR, one round trip, no script and no rate limiting at all. */
+    static final class Increment implements Contender {
+        private final RedissonClient client;
+        private final RAtomicLong[] counters;
+
+        Increment(String address, String[] partitions) {
+            client = peerClient(address);
+            counters = new RAtomicLong[partitions.length];
+            for (int i = 0; i < partitions.length; i++) {
+                counters[i] = client.getAtomicLong(Keys.peerName(partitions[i]));
+            }
+        }
+
+        @Override
+        public boolean decide(int index) {
+            return counters[index].incrementAndGet() > 0;
+        }
+
+        @Override
+        public void close() {
+            client.shutdown();
+        }
+    }
+}

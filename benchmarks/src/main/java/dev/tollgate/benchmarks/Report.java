@@ -1,0 +1,313 @@
+package dev.tollgate.benchmarks;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Turns one run's raw results (JMH CSV, {@link StatsFile} lines, wrk output, machine facts) in {@code args[0]} into
+ * {@code summary.md} there: the tables of docs/benchmarks.md, and each target checked against the numbers.
+ */
+public final class Report {
+
+    static final List<String> REDIS = List.of("tollgate-fixed", "tollgate-sliding", "tollgate-bucket", "bucket4j",
+            "rratelimiter", "incr");
+    static final List<String> LOCAL = List.of("tollgate-fixed", "tollgate-sliding", "tollgate-bucket", "bucket4j",
+            "resilience4j");
+    static final Map<String, String> NAMES = Map.of(
+            "tollgate-fixed", "Tollgate FIXED_WINDOW", "tollgate-sliding", "Tollgate SLIDING_WINDOW",
+            "tollgate-bucket", "Tollgate TOKEN_BUCKET", "bucket4j", "Bucket4j", "rratelimiter", "Redisson RRateLimiter",
+            "incr", "bare `RAtomicLong.incrementAndGet()`", "resilience4j", "resilience4j RateLimiter");
+    static final String[] TOLLGATE = {"tollgate-fixed", "tollgate-sliding", "tollgate-bucket"};
+
+    private final Path dir;
+    /** (kind, contender, keys, threads) to ops/s */
+    private final Map<String, Double> scores = new HashMap<>();
+    private final Map<String, String[]> stats = new HashMap<>();
+    private final Map<String, String[]> footprints = new LinkedHashMap<>();
+    private final StringBuilder out = new StringBuilder();
+    private final List<String> checks = new ArrayList<>();
+
+    private Report(Path dir) {
+        this.dir = dir;
+    }
+
+    public static void main(String[] args) throws IOException {
+        Report report = new Report(Path.of(args[0]));
+        report.read();
+        report.write();
+        Files.writeString(report.dir.resolve("summary.md"), report.out);
+        System.out.print(report.out);
+    }
+
+    private void read() throws IOException {
+        for (String kind : List.of("redis", "local")) {
+            for (String threads : List.of("1", "32")) {
+                Path csv = dir.resolve(kind + "-t" + threads + ".csv");
+                if (!Files.exists(csv)) {
+                    continue;
+                }
+                for (String line : Files.readAllLines(csv)) {
+                    if (line.startsWith("\"Benchmark\"")) {
+                        continue;
+                    }
+                    String[] f = line.split(",");
+                    // "Benchmark","Mode","Threads","Samples","Score","Score Error (99.9%)","Unit",contender,keys
+                    scores.put(kind + "/" + f[7] + "/" + f[8] + "/" + f[2], Double.parseDouble(f[4]));
+                }
+            }
+        }
+        Path tsv = dir.resolve("stats.tsv");
+        if (Files.exists(tsv)) {
+            for (String line : Files.readAllLines(tsv)) {
+                String[] f = line.split("\t", -1);
+                if (f[0].equals("redis")) {
+                    stats.put(f[1] + "/" + f[2] + "/" + f[3], f);
+                } else if (f[0].equals("footprint")) {
+                    footprints.put(f[1], f);
+                }
+            }
+        }
+    }
+
+    private Double score(String kind, String contender, int keys, int threads) {
+        return scores.get(kind + "/" + contender + "/" + keys + "/" + threads);
+    }
+
+    private void write() throws IOException {
+        Path machine = dir.resolve("machine.txt");
+        if (Files.exists(machine)) {
+            out.append("## Machine\n\n```\n").append(Files.readString(machine).strip()).append("\n```\n\n");
+        }
+        out.append("## Decisions per second on one Redis\n\n")
+                .append("| contender | hot key, 1 thread | hot key, 32 threads | 10,000 keys, 1 thread | 10,000 keys, 32 threads |\n")
+                .append("|---|---:|---:|---:|---:|\n");
+        for (String c : REDIS) {
+            out.append("| ").append(NAMES.get(c));
+            for (int keys : new int[] {1, 10000}) {
+                for (int threads : new int[] {1, 32}) {
+                    out.append(" | ").append(ops(score("redis", c, keys, threads)));
+                }
+            }
+            out.append(" |\n");
+        }
+        out.append("\n## What Redis does per decision\n\n")
+                .append("Measured over the measurement iterations only. CPU is the server's `used_cpu_user + used_cpu_sys`; ")
+                .append("the ratio is to the bare INCR in the same case. Commands include those a script runs.\n\n")
+                .append("| contender | case | commands / decision | Redis CPU µs / decision | × INCR | commands |\n")
+                .append("|---|---|---:|---:|---:|---|\n");
+        for (int keys : new int[] {1, 10000}) {
+            for (int threads : new int[] {1, 32}) {
+                for (String c : REDIS) {
+                    String[] s = stats.get(c + "/" + keys + "/" + threads);
+                    if (s == null) {
+                        continue;
+                    }
+                    out.append("| ").append(NAMES.get(c)).append(" | ").append(keys == 1 ? "hot key" : "10k keys")
+                            .append(", ").append(threads).append(threads == 1 ? " thread" : " threads").append(" | ")
+                            .append(fmt("%.1f", commandsPerDecision(s))).append(" | ")
+                            .append(fmt("%.1f", cpuPerDecision(s))).append(" | ")
+                            .append(fmt("%.2f", cpuPerDecision(s) / cpuPerDecision(stats.get("incr/" + keys + "/" + threads))))
+                            .append(" | ").append(perDecision(s)).append(" |\n");
+                }
+            }
+        }
+        out.append("\n## Redis memory\n\n")
+                .append("Per partition: 1,000 partitions, each decided 3 times under a limit of 1,000 an hour, then ")
+                .append("`MEMORY USAGE <key> SAMPLES 0` of every key summed and divided by 1,000. Hot key: all keys at the end ")
+                .append("of the 32-thread hot-key run (a sliding log holds the last second's permits).\n\n")
+                .append("| contender | bytes / partition | keys / partition | keys without TTL | hot key at the end of the 32-thread run |\n")
+                .append("|---|---:|---:|---:|---:|\n");
+        for (String c : REDIS) {
+            String[] f = footprints.get(c);
+            String[] hot = stats.get(c + "/1/32");
+            if (f == null) {
+                continue;
+            }
+            double partitions = Double.parseDouble(f[2]);
+            out.append("| ").append(NAMES.get(c)).append(" | ")
+                    .append(fmt("%.1f", Long.parseLong(f[4]) / partitions)).append(" | ")
+                    .append(fmt("%.0f", Long.parseLong(f[3]) / partitions)).append(" | ")
+                    .append(f[5]).append(" | ")
+                    .append(hot == null ? "" : bytes(Long.parseLong(hot[8])) + " in " + hot[7] + " key(s)"
+                            + (Long.parseLong(hot[9]) > 0 ? ", " + hot[9] + " without TTL" : ""))
+                    .append(" |\n");
+        }
+        out.append("\n## In memory (no Redis)\n\n")
+                .append("| contender | hot key, 1 thread | hot key, 32 threads | 10,000 keys, 1 thread | 10,000 keys, 32 threads |\n")
+                .append("|---|---:|---:|---:|---:|\n");
+        for (String c : LOCAL) {
+            out.append("| ").append(NAMES.get(c).replace("Tollgate", "Tollgate in-memory"));
+            for (int keys : new int[] {1, 10000}) {
+                for (int threads : new int[] {1, 32}) {
+                    out.append(" | ").append(ops(score("local", c, keys, threads)));
+                }
+            }
+            out.append(" |\n");
+        }
+        http();
+        targets();
+        out.append("\n## Targets\n\n");
+        for (String check : checks) {
+            out.append("- ").append(check).append('\n');
+        }
+    }
+
+    private void http() throws IOException {
+        Map<String, Wrk> runs = new LinkedHashMap<>();
+        for (String mode : List.of("off", "fixed", "sliding")) {
+            Path file = dir.resolve("http-" + mode + ".txt");
+            if (Files.exists(file)) {
+                runs.put(mode, Wrk.parse(Files.readString(file)));
+            }
+        }
+        if (runs.isEmpty()) {
+            return;
+        }
+        Wrk off = runs.get("off");
+        out.append("\n## HTTP: the example's `GET /api/search` on Payara Micro, Redis backend\n\n")
+                .append("| `@RateLimit` | requests/s | × without | p50 | p99 | p50 added | p99 added |\n")
+                .append("|---|---:|---:|---:|---:|---:|---:|\n");
+        runs.forEach((mode, wrk) -> {
+            String label = switch (mode) {
+                case "off" -> "disabled (`tollgate.ratelimit.enabled=false`)";
+                case "fixed" -> "FIXED_WINDOW, limit not reached";
+                default -> "SLIDING_WINDOW (the example's), limit not reached";
+            };
+            out.append("| ").append(label).append(" | ").append(fmt("%.0f", wrk.rps)).append(" | ")
+                    .append(off == null ? "" : fmt("%.2f", wrk.rps / off.rps)).append(" | ")
+                    .append(fmt("%.2f ms", wrk.p50)).append(" | ").append(fmt("%.2f ms", wrk.p99)).append(" | ")
+                    .append(off == null || mode.equals("off") ? "" : fmt("%+.2f ms", wrk.p50 - off.p50)).append(" | ")
+                    .append(off == null || mode.equals("off") ? "" : fmt("%+.2f ms", wrk.p99 - off.p99)).append(" |\n");
+            if (off != null && !mode.equals("off")) {
+                check(wrk.rps / off.rps >= 0.85, "HTTP throughput with the limiter (" + mode + ") ≥ 0.85 × without: "
+                        + fmt("%.2f", wrk.rps / off.rps));
+            }
+        });
+    }
+
+    private void targets() {
+        Double b4j = score("redis", "bucket4j", 1, 32);
+        Double rrl = score("redis", "rratelimiter", 1, 32);
+        for (String t : TOLLGATE) {
+            Double s = score("redis", t, 1, 32);
+            if (s == null) {
+                continue;
+            }
+            if (b4j != null) {
+                check(s >= 10 * b4j, NAMES.get(t) + ", hot key, 32 threads ≥ 10 × Bucket4j: " + fmt("%.1f", s / b4j) + "×");
+            }
+            if (rrl != null) {
+                check(s >= 1.1 * rrl, NAMES.get(t) + ", hot key, 32 threads ≥ 1.1 × RRateLimiter: "
+                        + fmt("%.2f", s / rrl) + "×");
+            }
+            for (int threads : new int[] {1, 32}) {
+                Double floor = score("redis", "incr", 1, threads);
+                Double own = score("redis", t, 1, threads);
+                if (floor != null && own != null) {
+                    check(own >= 0.8 * floor, NAMES.get(t) + ", hot key, " + threads + " thread(s) ≥ 0.8 × INCR: "
+                            + fmt("%.2f", own / floor) + "×");
+                }
+                String[] st = stats.get(t + "/1/" + threads);
+                String[] incr = stats.get("incr/1/" + threads);
+                if (st != null && incr != null) {
+                    double ratio = cpuPerDecision(st) / cpuPerDecision(incr);
+                    check(ratio <= 1.5, NAMES.get(t) + ", hot key, " + threads + " thread(s): Redis CPU per decision ≤ 1.5 × INCR: "
+                            + fmt("%.2f", ratio) + "×");
+                }
+            }
+        }
+        for (String t : new String[] {"tollgate-fixed", "tollgate-bucket"}) {
+            String[] f = footprints.get(t);
+            if (f != null) {
+                double perPartition = Long.parseLong(f[4]) / Double.parseDouble(f[2]);
+                check(perPartition <= 100, NAMES.get(t) + ": Redis memory per partition ≤ 100 bytes: "
+                        + fmt("%.1f", perPartition));
+            }
+        }
+        for (String t : TOLLGATE) {
+            String[] f = footprints.get(t);
+            if (f != null) {
+                check(f[5].equals("0"), NAMES.get(t) + ": every key has a TTL (" + f[5] + " without)");
+            }
+        }
+    }
+
+    private void check(boolean met, String what) {
+        checks.add((met ? "met: " : "**missed**: ") + what);
+    }
+
+    private static double commandsPerDecision(String[] s) {
+        long total = 0;
+        for (String pair : s[10].split(";")) {
+            if (!pair.isEmpty()) {
+                total += Long.parseLong(pair.substring(pair.indexOf('=') + 1));
+            }
+        }
+        return total / Double.parseDouble(s[4]);
+    }
+
+    private static double cpuPerDecision(String[] s) {
+        return Double.parseDouble(s[6]) * 1e6 / Double.parseDouble(s[4]);
+    }
+
+    private static String perDecision(String[] s) {
+        double decisions = Double.parseDouble(s[4]);
+        StringBuilder b = new StringBuilder();
+        for (String pair : s[10].split(";")) {
+            if (pair.isEmpty()) {
+                continue;
+            }
+            double n = Long.parseLong(pair.substring(pair.indexOf('=') + 1)) / decisions;
+            if (n >= 0.01) {
+                b.append(b.length() == 0 ? "" : ", ").append(pair, 0, pair.indexOf('=')).append(' ')
+                        .append(fmt(n == Math.rint(n) ? "%.0f" : "%.2f", n));
+            }
+        }
+        return b.toString();
+    }
+
+    private static String ops(Double score) {
+        return score == null ? "" : fmt("%,.0f", score);
+    }
+
+    private static String bytes(long n) {
+        return n >= 1 << 20 ? fmt("%.1f MB", n / 1048576.0) : n >= 1024 ? fmt("%.1f KB", n / 1024.0) : n + " B";
+    }
+
+    private static String fmt(String format, double value) {
+        return String.format(Locale.ROOT, format, value);
+    }
+
+    /** Requests per second and the 50th and 99th percentile latency (ms) of one {@code wrk --latency} run. */
+    record Wrk(double rps, double p50, double p99) {
+        static Wrk parse(String text) {
+            Matcher rps = Pattern.compile("Requests/sec:\\s+([0-9.]+)").matcher(text);
+            if (!rps.find()) {
+                throw new IllegalArgumentException("No Requests/sec in wrk output");
+            }
+            return new Wrk(Double.parseDouble(rps.group(1)), percentile(text, "50"), percentile(text, "99"));
+        }
+
+        private static double percentile(String text, String p) {
+            Matcher m = Pattern.compile("\\s" + p + "%\\s+([0-9.]+)(us|ms|s)").matcher(text);
+            if (!m.find()) {
+                return Double.NaN;
+            }
+            double v = Double.parseDouble(m.group(1));
+            return switch (m.group(2)) {
+                case "us" -> v / 1000;
+                case "s" -> v * 1000;
+                default -> v;
+            };
+        }
+    }
+}

@@ -1,8 +1,8 @@
 package dev.tollgate.internal.idempotency;
 
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -52,11 +52,16 @@ final class LeaseRenewals implements AutoCloseable {
             throw new IllegalStateException("Tollgate's lease renewals are closed: the application is stopping");
         }
         if (scheduler == null) {
-            scheduler = Executors.newSingleThreadScheduledExecutor(task -> {
+            ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, task -> {
                 Thread thread = new Thread(task, "tollgate-lease-renewal");
                 thread.setDaemon(true);
                 return thread;
             });
+            // Most renewals are cancelled long before they first run (a call is usually much shorter than a third
+            // of a lease); without this, each would stay queued until its delay passed, and a busy instance would
+            // hold hundreds of thousands of dead tasks (seen in the IdempotentCalls benchmark).
+            executor.setRemoveOnCancelPolicy(true);
+            scheduler = executor;
         }
         return scheduler;
     }

@@ -314,6 +314,22 @@ public abstract class AbstractIdempotencyIT {
         assertThat(replayRuns()).as("a failure that is not stored runs again").isEqualTo(before + 3);
     }
 
+    @Test
+    void withoutARequiredKeyIdenticalRequestsRunOnce() {
+        String body = "keyless " + UUID.randomUUID();
+        int before = replayRuns();
+
+        HttpResponse<String> first = post("api/probe/replay/keyless", "text/plain", body);
+        HttpResponse<String> again = post("api/probe/replay/keyless", "text/plain", body);
+        HttpResponse<String> other = post("api/probe/replay/keyless", "text/plain", body + " changed");
+
+        assertThat(first.statusCode()).as(first.body()).isEqualTo(200);
+        assertThat(again.body()).isEqualTo(first.body());
+        assertThat(again.headers().firstValue("Idempotent-Replayed")).contains("true");
+        assertThat(other.body()).isNotEqualTo(first.body());
+        assertThat(replayRuns()).isEqualTo(before + 2);
+    }
+
     private HttpResponse<String> postWithKey(String path, String key) {
         return Http.send(HttpRequest.newBuilder(Http.resolve(base, path))
                 .header("Idempotency-Key", key)

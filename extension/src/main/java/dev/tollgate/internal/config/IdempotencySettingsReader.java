@@ -2,13 +2,17 @@ package dev.tollgate.internal.config;
 
 import dev.tollgate.IdempotencyKey;
 import dev.tollgate.Idempotent;
+import dev.tollgate.internal.idempotency.ResponseLimits;
 
 import java.lang.reflect.Method;
+import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -49,20 +53,11 @@ public final class IdempotencySettingsReader {
      */
     public long leaseMillis(DeploymentProblems problems) {
         String key = GLOBAL_PREFIX + "lease";
-        var value = config.get(key).map(String::trim);
-        if (value.isEmpty()) {
+        Duration lease = GlobalSettings.duration(config, key, problems);
+        if (lease == null) {
             return DEFAULT_LEASE_MILLIS;
         }
-        long millis;
-        try {
-            millis = value.get().startsWith("P") || value.get().startsWith("p")
-                    ? java.time.Duration.parse(value.get()).toMillis()
-                    : Long.parseLong(value.get());
-        } catch (RuntimeException e) {
-            problems.add("Invalid " + key + ": must be milliseconds or an ISO-8601 duration such as PT30S, was '"
-                    + value.get() + "'");
-            return DEFAULT_LEASE_MILLIS;
-        }
+        long millis = lease.toMillis();
         if (millis < MIN_LEASE_MILLIS || millis > MAX_LEASE_MILLIS) {
             problems.add("Invalid " + key + ": must be between 100 ms and 10 minutes, was " + millis + " ms");
             return DEFAULT_LEASE_MILLIS;
@@ -74,34 +69,20 @@ public final class IdempotencySettingsReader {
      * {@code tollgate.idempotency.max-response-bytes} (default 1 MiB, at most 64 MiB) and
      * {@code tollgate.idempotency.replayed-headers} (comma-separated names; credential headers are refused).
      */
-    public dev.tollgate.internal.idempotency.ResponseLimits responseLimits(DeploymentProblems problems) {
-        int maxBytes = dev.tollgate.internal.idempotency.ResponseLimits.DEFAULT_MAX_BODY_BYTES;
-        String bytesKey = GLOBAL_PREFIX + "max-response-bytes";
-        var bytes = config.get(bytesKey).map(String::trim);
-        if (bytes.isPresent()) {
-            try {
-                long parsed = Long.parseLong(bytes.get());
-                if (parsed < 0 || parsed > MAX_BODY_BYTES) {
-                    problems.add("Invalid " + bytesKey + ": must be between 0 and " + MAX_BODY_BYTES + ", was "
-                            + parsed);
-                } else {
-                    maxBytes = (int) parsed;
-                }
-            } catch (NumberFormatException e) {
-                problems.add("Invalid " + bytesKey + ": must be a whole number of bytes, was '" + bytes.get() + "'");
-            }
-        }
-        Set<String> headers = dev.tollgate.internal.idempotency.ResponseLimits.DEFAULT_HEADERS;
+    public ResponseLimits responseLimits(DeploymentProblems problems) {
+        int maxBytes = (int) GlobalSettings.number(config, GLOBAL_PREFIX + "max-response-bytes",
+                ResponseLimits.DEFAULT_MAX_BODY_BYTES, 0, MAX_BODY_BYTES, problems);
+        Set<String> headers = ResponseLimits.DEFAULT_HEADERS;
         String headersKey = GLOBAL_PREFIX + "replayed-headers";
         var configured = config.get(headersKey);
         if (configured.isPresent()) {
-            Set<String> names = new java.util.LinkedHashSet<>();
+            Set<String> names = new LinkedHashSet<>();
             for (String name : configured.get().split(",")) {
-                String header = name.trim().toLowerCase(java.util.Locale.ROOT);
+                String header = name.trim().toLowerCase(Locale.ROOT);
                 if (header.isEmpty()) {
                     continue;
                 }
-                if (dev.tollgate.internal.idempotency.ResponseLimits.FORBIDDEN_HEADERS.contains(header)) {
+                if (ResponseLimits.FORBIDDEN_HEADERS.contains(header)) {
                     problems.add("Invalid " + headersKey + ": " + name.trim() + " carries credentials and is never"
                             + " stored or replayed, was '" + configured.get() + "'");
                 } else if (!header.matches("[!#$%&'*+.^_`|~0-9a-z-]+")) {
@@ -113,7 +94,7 @@ public final class IdempotencySettingsReader {
             }
             headers = names;
         }
-        return new dev.tollgate.internal.idempotency.ResponseLimits(maxBytes, headers);
+        return new ResponseLimits(maxBytes, headers);
     }
 
     /** The settings of {@code method}, or {@code null} when it is disabled or has a problem (reported). */
@@ -149,7 +130,8 @@ public final class IdempotencySettingsReader {
         } else if (ttlUnit != null) {
             ttlMillis = AnnotationMembers.toMillis(ttl, ttlUnit);
             if (ttlMillis < MIN_TTL_MILLIS || ttlMillis > MAX_TTL_MILLIS) {
-                members.invalid("ttl", "ttl x ttlUnit must be between 1 second and 366 days", ttl + " " + ttlUnit.name());
+                members.invalid("ttl", "ttl x ttlUnit must be between 1 second and 366 days",
+                        ttl + " " + ttlUnit.name());
             }
         }
         long maxWaitMillis = 0;

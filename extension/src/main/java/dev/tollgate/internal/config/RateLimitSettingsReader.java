@@ -64,7 +64,7 @@ public final class RateLimitSettingsReader {
         Set<String> names = new HashSet<>();
         for (RateLimit annotation : annotations) {
             Member member = new Member(beanClass, method, annotation, annotations.size() > 1, where, problems);
-            if (!member.bool("enabled", annotation.enabled())) {
+            if (!member.enabled()) {
                 continue;
             }
             LimitSettings settings = member.resolve();
@@ -108,54 +108,60 @@ public final class RateLimitSettingsReader {
             this.members = new AnnotationMembers(config, "RateLimit", prefixes, where, problems);
         }
 
+        boolean enabled() {
+            return members.bool("enabled", annotation.enabled());
+        }
+
         LimitSettings resolve() {
             // The name identifies the counters, so it comes from the annotation only: configuration cannot move a
             // limit onto another limiter's counters. The default, <class>/<method>, is a Java name: no check.
             boolean valid = true;
             if (!annotation.name().isEmpty() && !NAME.matcher(name).matches()) {
-                valid = invalid("name", "must be 1 to 200 characters from [A-Za-z0-9._:/$-]", "'" + name + "'");
+                valid = members.invalid("name", "must be 1 to 200 characters from [A-Za-z0-9._:/$-]",
+                        "'" + name + "'");
             }
-            long limit = number("limit", annotation.limit());
-            long window = number("window", annotation.window());
-            ChronoUnit windowUnit = unit("windowUnit", annotation.windowUnit(), WINDOW_UNITS);
+            long limit = members.number("limit", annotation.limit());
+            long window = members.number("window", annotation.window());
+            ChronoUnit windowUnit = members.unit("windowUnit", annotation.windowUnit(), WINDOW_UNITS);
             Algorithm algorithm = algorithm();
-            long burst = number("burst", annotation.burst());
-            long cost = number("cost", annotation.cost());
+            long burst = members.number("burst", annotation.burst());
+            long cost = members.number("cost", annotation.cost());
             String key = members.string("key", annotation.key());
-            boolean shadow = bool("shadow", annotation.shadow());
-            long maxWait = number("maxWait", annotation.maxWait());
-            ChronoUnit maxWaitUnit = unit("maxWaitUnit", annotation.maxWaitUnit(), WAIT_UNITS);
-            boolean tiered = bool("tiered", annotation.tiered());
+            boolean shadow = members.bool("shadow", annotation.shadow());
+            long maxWait = members.number("maxWait", annotation.maxWait());
+            ChronoUnit maxWaitUnit = members.unit("maxWaitUnit", annotation.maxWaitUnit(), WAIT_UNITS);
+            boolean tiered = members.bool("tiered", annotation.tiered());
             if (members.unparsable()) {
                 return null;
             }
 
             if (limit <= 0 || limit > LimitPolicy.MAX_PERMITS) {
-                valid = invalid("limit", "must be > 0 and <= " + LimitPolicy.MAX_PERMITS, limit);
+                valid = members.invalid("limit", "must be > 0 and <= " + LimitPolicy.MAX_PERMITS, limit);
             }
             long windowMillis = -1;
             if (window <= 0) {
-                valid = invalid("window", "must be > 0", window);
+                valid = members.invalid("window", "must be > 0", window);
             } else if (windowUnit != null) {
                 windowMillis = toMillis(window, windowUnit);
                 if (windowMillis < 1 || windowMillis > LimitPolicy.MAX_WINDOW_MILLIS) {
-                    valid = invalid("window", "window x windowUnit must be between 1 ms and 366 days",
+                    valid = members.invalid("window", "window x windowUnit must be between 1 ms and 366 days",
                             window + " " + windowUnit.name());
                 }
             }
             if (burst < 0) {
-                valid = invalid("burst", "must be >= 0", burst);
+                valid = members.invalid("burst", "must be >= 0", burst);
             } else if (burst > 0 && algorithm != null && algorithm != Algorithm.TOKEN_BUCKET) {
-                valid = invalid("burst", "only TOKEN_BUCKET has a burst, but the algorithm is " + algorithm, burst);
+                valid = members.invalid("burst", "only TOKEN_BUCKET has a burst, but the algorithm is " + algorithm,
+                        burst);
             }
             if (maxWait < 0) {
-                valid = invalid("maxWait", "must be >= 0", maxWait);
+                valid = members.invalid("maxWait", "must be >= 0", maxWait);
             } else if (maxWaitUnit != null && toMillis(maxWait, maxWaitUnit) > MAX_WAIT_MILLIS) {
-                valid = invalid("maxWait", "maxWait x maxWaitUnit must be at most 60 seconds",
+                valid = members.invalid("maxWait", "maxWait x maxWaitUnit must be at most 60 seconds",
                         maxWait + " " + maxWaitUnit.name());
             }
             if (tiered && tiers.isEmpty()) {
-                valid = invalid("tiered", "tiered limits need tiers: set tollgate.tiers", true);
+                valid = members.invalid("tiered", "tiered limits need tiers: set tollgate.tiers", true);
             }
             if (!valid || windowUnit == null || maxWaitUnit == null) {
                 return null;
@@ -163,7 +169,7 @@ public final class RateLimitSettingsReader {
 
             LimitPolicy policy = policy(algorithm, limit, windowMillis, burst);
             if (cost < 1 || cost > policy.capacity()) {
-                invalid("cost", "must be >= 1 and <= the capacity (" + policy.capacity()
+                members.invalid("cost", "must be >= 1 and <= the capacity (" + policy.capacity()
                         + "), or no call could ever be permitted", cost);
                 return null;
             }
@@ -173,7 +179,7 @@ public final class RateLimitSettingsReader {
                     long tierLimit = tiers.limits().getOrDefault(tier, limit);
                     LimitPolicy tierPolicy = policy(algorithm, tierLimit, windowMillis, burst);
                     if (cost > tierPolicy.capacity()) {
-                        invalid("cost", "must be <= the capacity of tier " + tier + " (" + tierPolicy.capacity()
+                        members.invalid("cost", "must be <= the capacity of tier " + tier + " (" + tierPolicy.capacity()
                                 + ")", cost);
                         return null;
                     }
@@ -188,22 +194,6 @@ public final class RateLimitSettingsReader {
             return algorithm == Algorithm.TOKEN_BUCKET
                     ? LimitPolicy.tokenBucket(limit, windowMillis, burst == 0 ? limit : burst)
                     : LimitPolicy.window(algorithm, limit, windowMillis);
-        }
-
-        boolean bool(String member, boolean annotated) {
-            return members.bool(member, annotated);
-        }
-
-        private long number(String member, long annotated) {
-            return members.number(member, annotated);
-        }
-
-        private boolean invalid(String member, String reason, Object value) {
-            return members.invalid(member, reason, value);
-        }
-
-        private ChronoUnit unit(String member, ChronoUnit annotated, Set<ChronoUnit> allowed) {
-            return members.unit(member, annotated, allowed);
         }
 
         private Algorithm algorithm() {

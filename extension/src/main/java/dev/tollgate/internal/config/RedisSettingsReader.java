@@ -32,9 +32,9 @@ public final class RedisSettingsReader {
                 RedisSettings.DEFAULT_CONNECT_TIMEOUT, problems, false);
         Duration retryInterval = duration(config, "tollgate.redis.retry-interval",
                 RedisSettings.DEFAULT_RETRY_INTERVAL, problems, true);
-        int retryAttempts = (int) number(config, "tollgate.redis.retry-attempts", RedisSettings.DEFAULT_RETRY_ATTEMPTS,
-                0, 10, problems);
-        int database = (int) number(config, "tollgate.redis.database", 0, 0, 1024, problems);
+        int retryAttempts = (int) GlobalSettings.number(config, "tollgate.redis.retry-attempts",
+                RedisSettings.DEFAULT_RETRY_ATTEMPTS, 0, 10, problems);
+        int database = (int) GlobalSettings.number(config, "tollgate.redis.database", 0, 0, 1024, problems);
         if (problems.messages().size() != before) {
             return Optional.empty();
         }
@@ -50,46 +50,18 @@ public final class RedisSettingsReader {
         }
     }
 
-    /** A duration in milliseconds ({@code 500}) or ISO-8601 ({@code PT0.5S}). */
+    /** A duration in milliseconds ({@code 500}) or ISO-8601 ({@code PT0.5S}), at most 1 minute. */
     private static Duration duration(ConfigValues config, String key, Duration fallback, DeploymentProblems problems,
                                      boolean zeroAllowed) {
-        Optional<String> value = config.get(key).map(String::trim);
-        if (value.isEmpty()) {
-            return fallback;
-        }
-        Duration parsed;
-        try {
-            parsed = value.get().startsWith("P") || value.get().startsWith("p")
-                    ? Duration.parse(value.get()) : Duration.ofMillis(Long.parseLong(value.get()));
-        } catch (RuntimeException e) {
-            problems.add("Invalid " + key + ": must be milliseconds (500) or an ISO-8601 duration (PT0.5S), was '"
-                    + value.get() + "'");
+        Duration parsed = GlobalSettings.duration(config, key, problems);
+        if (parsed == null) {
             return fallback;
         }
         if (parsed.isNegative() || (!zeroAllowed && parsed.isZero()) || parsed.compareTo(Duration.ofMinutes(1)) > 0) {
             problems.add("Invalid " + key + ": must be " + (zeroAllowed ? ">= 0" : "> 0") + " and at most 1 minute, was "
-                    + value.get());
+                    + config.get(key).map(String::trim).orElse(""));
             return fallback;
         }
         return parsed;
-    }
-
-    private static long number(ConfigValues config, String key, long fallback, long min, long max,
-                               DeploymentProblems problems) {
-        Optional<String> value = config.get(key).map(String::trim);
-        if (value.isEmpty()) {
-            return fallback;
-        }
-        try {
-            long parsed = Long.parseLong(value.get());
-            if (parsed < min || parsed > max) {
-                problems.add("Invalid " + key + ": must be between " + min + " and " + max + ", was " + parsed);
-                return fallback;
-            }
-            return parsed;
-        } catch (NumberFormatException e) {
-            problems.add("Invalid " + key + ": must be a whole number, was '" + value.get() + "'");
-            return fallback;
-        }
     }
 }

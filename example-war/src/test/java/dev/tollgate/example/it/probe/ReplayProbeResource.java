@@ -2,6 +2,7 @@ package dev.tollgate.example.it.probe;
 
 import dev.tollgate.Idempotent;
 import jakarta.enterprise.context.RequestScoped;
+import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -70,6 +71,15 @@ public class ReplayProbeResource {
     public String broken() {
         RUNS.incrementAndGet();
         throw new IllegalStateException("broken");
+    }
+
+    @POST
+    @Path("keyless")
+    @Idempotent(keyRequired = false)
+    @Consumes(MediaType.TEXT_PLAIN)
+    @Produces(MediaType.TEXT_PLAIN)
+    public String keyless(String body) {
+        return "run " + RUNS.incrementAndGet() + " of " + body;
     }
 
     @GET

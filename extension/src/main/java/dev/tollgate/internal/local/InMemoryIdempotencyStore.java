@@ -15,10 +15,10 @@ import java.util.Objects;
  * <h2>Records</h2>
  * One immutable {@link IdempotencyRecord} per key in a Caffeine cache: fingerprint, owner token (while in
  * progress), result (once completed) and the moment it expires, which is also the entry's expiry in the cache
- * ({@link RecordLifetime}): the lease's end while in progress, the end of the completion's time to live once
- * completed. A record is live while the clock is before that moment; an expired one that Caffeine has not swept yet
- * counts as gone. Results are copied in and out, so neither the caller that stored one nor those it is replayed to
- * can change what the next replay returns (the bytes Redis would return are always fresh, too).
+ * ({@link IdempotencyRecord#expiresAtMillis()}): the lease's end while in progress, the end of the completion's time
+ * to live once completed. A record is live while the clock is before that moment; an expired one that Caffeine has
+ * not swept yet counts as gone. Results are copied in and out, so neither the caller that stored one nor those it is
+ * replayed to can change what the next replay returns (the bytes Redis would return are always fresh, too).
  *
  * <h2>Atomicity</h2>
  * Every operation is one {@code compute} on the cache's map, which holds the key's entry for the duration: a claim
@@ -63,7 +63,7 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
      */
     public InMemoryIdempotencyStore(InstantSource clock, long maximumSize) {
         this.clock = Objects.requireNonNull(clock, "clock");
-        this.records = LocalCaches.bounded(clock, maximumSize, new RecordLifetime());
+        this.records = LocalCaches.bounded(clock, maximumSize, IdempotencyRecord::expiresAtMillis);
     }
 
     @Override

@@ -23,8 +23,8 @@ import java.util.Optional;
  * <h2>State</h2>
  * One mutable {@link LimitState} per (limiter, partition), of the class of its algorithm
  * ({@link FixedWindowCounter}, {@link SlidingWindowLog}, {@link TokenBucket}), in a Caffeine cache. Each entry
- * expires at the moment it stops mattering ({@link StateLifetime}): the end of a fixed window, one window after a
- * sliding log's newest entry, the moment a bucket is full again. Up to then a missing entry would answer
+ * expires at the moment it stops mattering ({@link LimitState#expiresAtMillis()}): the end of a fixed window, one
+ * window after a sliding log's newest entry, the moment a bucket is full again. Up to then a missing entry would answer
  * differently; from then on it answers the same, so expiry never changes a decision.
  *
  * <p>The cache is also bounded ({@code maximumSize} entries), because partitions may come from callers (one per
@@ -75,7 +75,7 @@ public final class InMemoryRateLimitBackend implements RateLimitBackend {
      */
     public InMemoryRateLimitBackend(InstantSource clock, long maximumSize) {
         this.clock = Objects.requireNonNull(clock, "clock");
-        this.states = LocalCaches.bounded(clock, maximumSize, new StateLifetime());
+        this.states = LocalCaches.bounded(clock, maximumSize, LimitState::expiresAtMillis);
     }
 
     @Override

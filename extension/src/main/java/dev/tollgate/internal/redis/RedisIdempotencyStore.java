@@ -131,7 +131,7 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
         return keyStart + Objects.requireNonNull(key, "key") + "}";
     }
 
-    private List<Object> keys(String key) {
+    private List<String> keys(String key) {
         return List.of(recordKey(key));
     }
 

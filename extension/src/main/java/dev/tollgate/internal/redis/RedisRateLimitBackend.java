@@ -148,7 +148,7 @@ public final class RedisRateLimitBackend implements RateLimitBackend {
     }
 
     private RateLimitDecision run(String mode, List<LimitRequest> limits) {
-        List<Object> keys = new ArrayList<>(limits.size());
+        List<String> keys = new ArrayList<>(limits.size());
         Object[] args = new Object[1 + ARGS_PER_LIMIT * limits.size()];
         args[0] = mode;
         int at = 1;

@@ -11,8 +11,9 @@
 -- Time is the Redis server's (TIME), never the application server's. Every key written gets a TTL.
 --
 -- Written for the server's CPU: every call of this script is a decision, so it defines no functions (a local
--- function is a new closure on every call), keeps each limit's state in one shared array, and makes as few
--- redis.call()s as the algorithm allows: 3 for a fixed window or a token bucket (TIME, one read, one write).
+-- function is a new closure on every call), keeps each limit's state in shared arrays, and makes as few
+-- redis.call()s as the algorithm allows on the common path, a permitted acquire: TIME and INCRBY for a fixed window,
+-- TIME, GET and SET for a token bucket, TIME, ZREMRANGEBYSCORE, ZCARD, ZADD and PEXPIRE for a sliding window.
 --
 -- State per algorithm, chosen to be small (a key is a few dozen bytes of overhead already):
 --   F  a plain integer counter per window, in the key KEYS[i] .. d where d = (window number mod 3). The window is
@@ -21,9 +22,15 @@
 --      its window by a millisecond. Three names (not two) keep even 1 ms windows apart: a key three windows old has
 --      certainly expired. The counter expires at the end of its window. The window's key is not in KEYS, but it
 --      shares KEYS[i]'s hash tag, hence its Redis Cluster slot.
+--      An acquire increments first and checks the result: one write instead of a read and a write. A refused
+--      call takes its increment back before the script ends (scripts are atomic: nobody sees it).
 --   S  a sorted set, one member per permit, scored by its time.
---   T  one string of 14 bytes: the tokens (a double, exactly) and the time of the last refill (48-bit ms), packed
---      with Redis's struct library. It expires when the bucket would be full again (a missing bucket is full).
+--   T  one string: the tokens (a double, exactly) and the time of the last refill in milliseconds, packed with
+--      Redis's struct library. It expires when the bucket would be full again (a missing bucket is full), so while
+--      it exists, now - last is at most its TTL (and a millisecond or two). The time is therefore kept modulo a
+--      range more than twice the TTL: 2^16 for a TTL up to 30 s, 2^32 up to 2 * 10^9 ms (23 days), 2^48 beyond,
+--      making the value 10, 12 or 14 bytes (MEMORY USAGE counts 100, 102 or 104 bytes for a hashed partition's
+--      key). A difference of more than half the range can only be a clock that stepped back.
 
 if redis.replicate_commands then
     -- Redis < 5 replicates scripts verbatim by default, which a script reading TIME may not do.
@@ -36,9 +43,10 @@ local acquire = ARGV[1] == 'acquire'
 local limits = #KEYS
 
 -- Phase 1: check every limit. state[i] is what phase 2 and the report need: the count (F, S) or the tokens (T).
--- For F, fkey[i] is the window's key.
+-- For F, fkey[i] is the window's key, and taken[i] whether the counter was incremented already.
 local state = {}
 local fkey = {}
+local taken = {}
 local all = true
 local permitted = {}
 for i = 1, limits do
@@ -52,7 +60,13 @@ for i = 1, limits do
     if algorithm == 'F' then
         local start = now - (now % window)
         local k = key .. ((start / window) % 3)
-        local count = tonumber(redis.call('GET', k) or 0)
+        local count
+        if acquire then
+            count = redis.call('INCRBY', k, cost) - cost
+            taken[i] = true
+        else
+            count = tonumber(redis.call('GET', k) or 0)
+        end
         fkey[i] = k
         state[i] = count
         ok = count + cost <= limit
@@ -72,9 +86,22 @@ for i = 1, limits do
         local stored = redis.call('GET', key)
         local tokens = capacity
         if stored then
-            local left, last = struct.unpack('<dI6', stored)
-            -- A clock that stepped back refills nothing.
-            tokens = math.min(capacity, left + math.max(0, now - last) * limit / window)
+            local range = 281474976710656 -- 2^48
+            local left, last
+            if #stored == 10 then
+                left, last = struct.unpack('<dI2', stored)
+                range = 65536
+            elseif #stored == 12 then
+                left, last = struct.unpack('<dI4', stored)
+                range = 4294967296
+            else
+                left, last = struct.unpack('<dI6', stored)
+            end
+            local elapsed = (now - last) % range
+            if elapsed >= range / 2 then
+                elapsed = 0 -- a clock that stepped back refills nothing
+            end
+            tokens = math.min(capacity, left + elapsed * limit / window)
         end
         state[i] = tokens
         ok = tokens >= cost
@@ -85,7 +112,7 @@ for i = 1, limits do
     all = all and ok
 end
 
--- Phase 2: consume from every limit, only if all of them have room.
+-- Phase 2: consume from every limit, only if all of them have room; otherwise take back what phase 1 took.
 if acquire and all then
     for i = 1, limits do
         local at = 2 + 5 * (i - 1)
@@ -94,28 +121,26 @@ if acquire and all then
         local cost = tonumber(ARGV[at + 4])
         local key = KEYS[i]
         if algorithm == 'F' then
+            -- phase 1 incremented the counter; a new one still needs its expiry
             if state[i] == 0 then
-                redis.call('SET', fkey[i], cost, 'PX', window - (now % window))
-                state[i] = cost
-            else
-                state[i] = redis.call('INCRBY', fkey[i], cost)
+                redis.call('PEXPIRE', fkey[i], window - (now % window))
             end
+            state[i] = state[i] + cost
         elseif algorithm == 'S' then
-            -- Members taken in the same millisecond are named '<ms>:<n>' with n counting from the number already at
-            -- that score: entries leave only whole scores at a time, so the names at one score stay contiguous and
-            -- never collide.
-            local first = redis.call('ZCOUNT', key, now, now)
-            local args = {}
-            for n = first, first + cost - 1 do
-                args[#args + 1] = now
-                args[#args + 1] = now .. ':' .. n
-                if #args >= 200 then -- stay well inside Lua's limit on unpacked arguments
-                    redis.call('ZADD', key, unpack(args))
-                    args = {}
+            -- Members taken in one millisecond are named '<ms>:<n>', n counting up from the live count: within a
+            -- millisecond the count only grows, so the names are new. Only a clock that stepped back (or a window
+            -- changed by redeployment) can make one exist already; ZADD then adds fewer than asked, and further
+            -- names are tried until cost members have been added.
+            local n = state[i]
+            local added = 0
+            while added < cost do
+                local args = {}
+                for _ = 1, math.min(cost - added, 100) do -- well inside Lua's limit on unpacked arguments
+                    args[#args + 1] = now
+                    args[#args + 1] = now .. ':' .. n
+                    n = n + 1
                 end
-            end
-            if #args > 0 then
-                redis.call('ZADD', key, unpack(args))
+                added = added + redis.call('ZADD', key, unpack(args))
             end
             state[i] = state[i] + cost
             redis.call('PEXPIRE', key, window)
@@ -124,8 +149,26 @@ if acquire and all then
             local capacity = tonumber(ARGV[at + 3])
             local tokens = state[i] - cost
             state[i] = tokens
-            redis.call('SET', key, struct.pack('<dI6', tokens, now), 'PX',
-                math.ceil((capacity - tokens) * window / limit))
+            local ttl = math.ceil((capacity - tokens) * window / limit)
+            local packed
+            if ttl <= 30000 then
+                packed = struct.pack('<dI2', tokens, now % 65536)
+            elseif ttl <= 2000000000 then
+                packed = struct.pack('<dI4', tokens, now % 4294967296)
+            else
+                packed = struct.pack('<dI6', tokens, now)
+            end
+            redis.call('SET', key, packed, 'PX', ttl)
+        end
+    end
+elseif acquire then
+    for i = 1, limits do
+        if taken[i] then
+            if state[i] == 0 then
+                redis.call('DEL', fkey[i]) -- the increment created it: a refused call leaves nothing behind
+            else
+                redis.call('DECRBY', fkey[i], tonumber(ARGV[2 + 5 * (i - 1) + 4]))
+            end
         end
     end
 end
@@ -154,7 +197,9 @@ for i = 1, limits do
         local threshold = '(' .. (now - window)
         remaining = limit - count
         reset = 0
-        if count > 0 then
+        if acquire and all then
+            reset = window -- the newest live entry is one of this call's
+        elseif count > 0 then
             -- the newest live entry
             local newest = redis.call('ZREVRANGEBYSCORE', key, '+inf', threshold, 'WITHSCORES', 'LIMIT', 0, 1)
             reset = tonumber(newest[2]) + window - now

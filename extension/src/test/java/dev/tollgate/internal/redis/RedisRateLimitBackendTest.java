@@ -2,6 +2,7 @@ package dev.tollgate.internal.redis;
 
 import dev.tollgate.RateLimit.Algorithm;
 import dev.tollgate.internal.ratelimit.BackendUnavailableException;
+import dev.tollgate.internal.ratelimit.LimitOutcome;
 import dev.tollgate.internal.ratelimit.LimitPolicy;
 import dev.tollgate.internal.ratelimit.LimitRequest;
 import dev.tollgate.testing.RedisInspector;
@@ -151,6 +152,89 @@ class RedisRateLimitBackendTest {
             assertThat(key.length()).isLessThanOrEqualTo(44);
             assertThat(inspector.pttl(key)).isPositive();
         });
+    }
+
+    @Test
+    void aRefusedCallLeavesFixedWindowCountersAsTheyWere() {
+        LimitRequest fixed = new LimitRequest("counter", "ida", LimitPolicy.window(Algorithm.FIXED_WINDOW, 5, MINUTE), 1);
+        LimitRequest fresh = new LimitRequest("fresh", "ida", LimitPolicy.window(Algorithm.FIXED_WINDOW, 5, MINUTE), 1);
+        LimitRequest single = new LimitRequest("single", "ida", LimitPolicy.window(Algorithm.SLIDING_WINDOW, 1, MINUTE), 1);
+        assertThat(backend.acquire(List.of(fixed, single)).permitted()).isTrue();
+        List<String> before = inspector.keys();
+
+        // The fixed windows' counters are incremented before the sliding window refuses; the refusal takes that back.
+        assertThat(backend.acquire(List.of(fixed, fresh, single)).permitted()).isFalse();
+
+        assertThat(inspector.keys()).containsExactlyInAnyOrderElementsOf(before);
+        assertThat(backend.peek(List.of(fixed)).outcome(0).remaining()).isEqualTo(4);
+        Map<String, Long> calls = inspector.commandCalls();
+        assertThat(calls.get("decrby")).isEqualTo(1);
+        assertThat(calls.get("del")).isEqualTo(1);
+    }
+
+    @Test
+    void aTokenBucketKeepsItsRefillTimeInAsFewBytesAsItsTtlAllows() {
+        // TTL after one permit: 1 s; 1 day; 366 days (the longest window)
+        LimitRequest seconds = new LimitRequest("seconds", "jo", LimitPolicy.tokenBucket(10, 10_000, 10), 1);
+        LimitRequest days = new LimitRequest("days", "jo", LimitPolicy.tokenBucket(1, 86_400_000, 10), 1);
+        LimitRequest ages = new LimitRequest("ages", "jo", LimitPolicy.tokenBucket(1, 31_622_400_000L, 10), 1);
+        for (int i = 1; i <= 3; i++) {
+            List<Long> remaining = backend.acquire(List.of(seconds, days, ages)).outcomes().stream()
+                    .map(LimitOutcome::remaining).toList();
+            // no refill worth a token between two calls, whatever the width of the stored time
+            assertThat(remaining).containsExactly(10L - i, 10L - i, 10L - i);
+        }
+        assertThat(valueLength(seconds)).isEqualTo(10);
+        assertThat(valueLength(days)).isEqualTo(12);
+        assertThat(valueLength(ages)).isEqualTo(14);
+    }
+
+    @Test
+    void aTokenBucketWhoseClockSteppedBackRefillsNothing() {
+        // 10 tokens refilled in 10 s, one per second; 3 left, as of 5 s (resp. 5 days) in the server's future
+        LimitRequest bucket = new LimitRequest("stepped", "kim", LimitPolicy.tokenBucket(10, 10_000, 10), 1);
+        LimitRequest slow = new LimitRequest("steppedSlowly", "kim", LimitPolicy.tokenBucket(10, 864_000_000, 10), 1);
+        writeBucket(bucket, "<dI2", 65536, 5_000);
+        writeBucket(slow, "<dI4", 4294967296L, 432_000_000);
+
+        List<Long> remaining = backend.acquire(List.of(bucket, slow)).outcomes().stream()
+                .map(LimitOutcome::remaining).toList();
+
+        // read as "60 s ago" (2^16 - 5,000 ms) or "45 days ago", either bucket would be full again: 9 remaining
+        assertThat(remaining).containsExactly(2L, 2L);
+    }
+
+    private static long valueLength(LimitRequest request) {
+        return (Long) inspector.call("STRLEN", backend.key(request));
+    }
+
+    /** Stores 3 tokens as of {@code ahead} ms after the server's clock, packed as the script packs them. */
+    private static void writeBucket(LimitRequest request, String format, long range, long ahead) {
+        inspector.call("EVAL", """
+                local t = redis.call('TIME')
+                local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+                redis.call('SET', KEYS[1], struct.pack(ARGV[1], 3, (now + tonumber(ARGV[3])) % tonumber(ARGV[2])),
+                    'PX', 60000)
+                """, "1", backend.key(request), format, String.valueOf(range), String.valueOf(ahead));
+    }
+
+    @Test
+    void slidingWindowMembersTakeNewNamesWhenTheirNamesExistAlready() {
+        // As after a clock that stepped back: for the next 2 s, a member at every millisecond named as the script
+        // would name the first permit taken there while 2,000 are live.
+        LimitRequest sliding = new LimitRequest("names", "lou",
+                LimitPolicy.window(Algorithm.SLIDING_WINDOW, 10_000, MINUTE), 3);
+        inspector.call("EVAL", """
+                local t = redis.call('TIME')
+                local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+                for ms = now, now + 1999 do
+                    redis.call('ZADD', KEYS[1], ms, ms .. ':2000')
+                end
+                redis.call('PEXPIRE', KEYS[1], 60000)
+                """, "1", backend.key(sliding));
+
+        assertThat(backend.acquire(List.of(sliding)).outcome(0).remaining()).isEqualTo(10_000 - 2_003);
+        assertThat(inspector.call("ZCARD", backend.key(sliding))).isEqualTo(2_003L);
     }
 
     @Test

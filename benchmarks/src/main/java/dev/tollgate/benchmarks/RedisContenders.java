@@ -25,7 +25,7 @@ import java.util.List;
 /**
  * The Redis-backed contenders. Every Redisson client, Tollgate's included, has the settings of Tollgate's own
  * {@code RedissonClients}: one server, a pool of 64 connections (4 kept idle), 1 s command timeout, no retries,
- * Redisson references off, Redisson's defaults otherwise (32 Netty threads). The one difference: Tollgate sends
+ * Redisson references off, Netty threads half the processors (at least one), Redisson's defaults otherwise. The one difference: Tollgate sends
  * EVALSHA itself, the peers have Redisson's script cache on, so that theirs go as EVALSHA too.
  */
 final class RedisContenders {
@@ -57,6 +57,7 @@ final class RedisContenders {
                 .setConnectionMinimumIdleSize(4)
                 .setConnectionPoolSize(64);
         config.setReferenceEnabled(false);
+        config.setNettyThreads(Math.max(1, Runtime.getRuntime().availableProcessors() / 2));
         // The peers' own scripts (RRateLimiter, and Bucket4j's CAS) go as EVALSHA, not as their whole text each time.
         config.setUseScriptCache(true);
         return Redisson.create(config);

@@ -2,7 +2,6 @@ package dev.tollgate.example;
 
 import dev.tollgate.RateLimit;
 import jakarta.enterprise.context.RequestScoped;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.FormParam;
@@ -31,7 +30,7 @@ public class LoginResource {
     public Response login(@FormParam("user") String user, @FormParam("password") String password) {
         // A demo check; a real application asks its identity store.
         boolean valid = user != null && "secret".equals(password);
-        JsonObject body = Json.createObjectBuilder().add("authenticated", valid).build();
+        JsonObject body = JsonBuilders.object().add("authenticated", valid).build();
         return Response.status(valid ? Response.Status.OK : Response.Status.UNAUTHORIZED).entity(body).build();
     }
 }

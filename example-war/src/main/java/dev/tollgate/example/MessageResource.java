@@ -2,7 +2,6 @@ package dev.tollgate.example;
 
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.Consumes;
@@ -34,6 +33,6 @@ public class MessageResource {
     @Path("sent")
     @Produces(MediaType.APPLICATION_JSON)
     public JsonObject sent() {
-        return Json.createObjectBuilder().add("sent", sender.sent()).build();
+        return JsonBuilders.object().add("sent", sender.sent()).build();
     }
 }

@@ -3,7 +3,6 @@ package dev.tollgate.example;
 import dev.tollgate.Idempotent;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.Consumes;
@@ -56,6 +55,6 @@ public class OrderResource {
     @Path("count")
     @Produces(MediaType.APPLICATION_JSON)
     public JsonObject count() {
-        return Json.createObjectBuilder().add("orders", book.count()).build();
+        return JsonBuilders.object().add("orders", book.count()).build();
     }
 }

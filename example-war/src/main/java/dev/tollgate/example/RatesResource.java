@@ -2,7 +2,6 @@ package dev.tollgate.example;
 
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.GET;
@@ -26,7 +25,7 @@ public class RatesResource {
             throw new BadRequestException("'to' must be a currency code such as USD");
         }
         try {
-            return Json.createObjectBuilder().add("from", "EUR").add("to", currency)
+            return JsonBuilders.object().add("from", "EUR").add("to", currency)
                     .add("rate", rates.euroTo(currency)).build();
         } catch (IllegalArgumentException e) {
             throw new BadRequestException(e.getMessage());

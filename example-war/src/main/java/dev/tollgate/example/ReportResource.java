@@ -2,7 +2,6 @@ package dev.tollgate.example;
 
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.NotAuthorizedException;
@@ -27,7 +26,7 @@ public class ReportResource {
     @Produces(MediaType.APPLICATION_JSON)
     public JsonObject create(@HeaderParam("X-Api-Key") String apiKey, @QueryParam("subject") String subject) {
         ApiKeys.Caller caller = keys.find(apiKey).orElseThrow(() -> new NotAuthorizedException("ApiKey"));
-        return Json.createObjectBuilder()
+        return JsonBuilders.object()
                 .add("report", reports.generate(caller.user(), subject == null ? "everything" : subject))
                 .build();
     }

@@ -2,7 +2,6 @@ package dev.tollgate.example;
 
 import dev.tollgate.RateLimit;
 import jakarta.enterprise.context.RequestScoped;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -27,9 +26,9 @@ public class SearchResource {
             algorithm = RateLimit.Algorithm.SLIDING_WINDOW, tiered = true,
             key = "dev.tollgate.example.ApiKeyPartition")
     public JsonObject search(@QueryParam("q") String query) {
-        return Json.createObjectBuilder()
+        return JsonBuilders.object()
                 .add("query", query == null ? "" : query)
-                .add("results", Json.createArrayBuilder()
+                .add("results", JsonBuilders.array()
                         .add("Tollgate: rate limits for Jakarta EE")
                         .add("Idempotency keys, explained"))
                 .build();

@@ -3,7 +3,6 @@ package dev.tollgate.example;
 import dev.tollgate.RateLimitStatus;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.ws.rs.GET;
@@ -22,15 +21,15 @@ public class StatusResource {
     @GET
     @Produces(MediaType.APPLICATION_JSON)
     public JsonObject quotas() {
-        JsonArrayBuilder limits = Json.createArrayBuilder();
+        JsonArrayBuilder limits = JsonBuilders.array();
         for (RateLimitStatus.Quota quota : status.quotas()) {
-            limits.add(Json.createObjectBuilder()
+            limits.add(JsonBuilders.object()
                     .add("limiter", quota.limiter())
                     .add("limit", quota.limit())
                     .add("remaining", quota.remaining())
                     .add("windowSeconds", quota.window().toSeconds())
                     .add("resetSeconds", (quota.reset().toMillis() + 999) / 1000));
         }
-        return Json.createObjectBuilder().add("limits", limits).build();
+        return JsonBuilders.object().add("limits", limits).build();
     }
 }

@@ -42,13 +42,11 @@ local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
 local acquire = ARGV[1] == 'acquire'
 local limits = #KEYS
 
--- Phase 1: check every limit. state[i] is what phase 2 and the report need: the count (F, S) or the tokens (T).
--- For F, fkey[i] is the window's key, and taken[i] whether the counter was incremented already.
+-- Pass 1: check every limit. state[i] is the count (F, S) or the tokens (T) before this call; for F, fkey[i] is the
+-- window's key, which an acquire has incremented already.
 local state = {}
 local fkey = {}
-local taken = {}
 local all = true
-local permitted = {}
 for i = 1, limits do
     local at = 2 + 5 * (i - 1)
     local algorithm = ARGV[at]
@@ -58,12 +56,10 @@ for i = 1, limits do
     local key = KEYS[i]
     local ok
     if algorithm == 'F' then
-        local start = now - (now % window)
-        local k = key .. ((start / window) % 3)
+        local k = key .. (((now - (now % window)) / window) % 3)
         local count
         if acquire then
             count = redis.call('INCRBY', k, cost) - cost
-            taken[i] = true
         else
             count = tonumber(redis.call('GET', k) or 0)
         end
@@ -108,30 +104,52 @@ for i = 1, limits do
     else
         return redis.error_reply('tollgate: unknown algorithm ' .. tostring(algorithm))
     end
-    permitted[i] = ok
     all = all and ok
 end
 
--- Phase 2: consume from every limit, only if all of them have room; otherwise take back what phase 1 took.
-if acquire and all then
-    for i = 1, limits do
-        local at = 2 + 5 * (i - 1)
-        local algorithm = ARGV[at]
-        local window = tonumber(ARGV[at + 2])
-        local cost = tonumber(ARGV[at + 4])
-        local key = KEYS[i]
-        if algorithm == 'F' then
-            -- phase 1 incremented the counter; a new one still needs its expiry
-            if state[i] == 0 then
+-- Pass 2: consume from every limit if all of them have room (otherwise take back the fixed windows' increments),
+-- and report each limit's permitted, remaining, reset and retry-after.
+local consume = acquire and all
+local result = { all and 1 or 0 }
+for i = 1, limits do
+    local at = 2 + 5 * (i - 1)
+    local algorithm = ARGV[at]
+    local limit = tonumber(ARGV[at + 1])
+    local window = tonumber(ARGV[at + 2])
+    local cost = tonumber(ARGV[at + 4])
+    local key = KEYS[i]
+    local ok, remaining, reset, retry
+    if algorithm == 'F' then
+        local count = state[i]
+        ok = count + cost <= limit
+        if consume then
+            if count == 0 then
+                -- the increment created the counter, which still needs its expiry
                 redis.call('PEXPIRE', fkey[i], window - (now % window))
             end
-            state[i] = state[i] + cost
-        elseif algorithm == 'S' then
+            count = count + cost
+        elseif acquire then
+            if count == 0 then
+                redis.call('DEL', fkey[i]) -- a refused call leaves nothing behind
+            else
+                redis.call('DECRBY', fkey[i], cost)
+            end
+        end
+        remaining = limit - count
+        reset = 0 -- an empty window is full already
+        if count > 0 then
+            reset = window - (now % window)
+        end
+        retry = ok and 0 or reset
+    elseif algorithm == 'S' then
+        local count = state[i]
+        ok = count + cost <= limit
+        if consume then
             -- Members taken in one millisecond are named '<ms>:<n>', n counting up from the live count: within a
             -- millisecond the count only grows, so the names are new. Only a clock that stepped back (or a window
             -- changed by redeployment) can make one exist already; ZADD then adds fewer than asked, and further
             -- names are tried until cost members have been added.
-            local n = state[i]
+            local n = count
             local added = 0
             while added < cost do
                 local args = {}
@@ -142,13 +160,32 @@ if acquire and all then
                 end
                 added = added + redis.call('ZADD', key, unpack(args))
             end
-            state[i] = state[i] + cost
             redis.call('PEXPIRE', key, window)
-        else
-            local limit = tonumber(ARGV[at + 1])
-            local capacity = tonumber(ARGV[at + 3])
-            local tokens = state[i] - cost
-            state[i] = tokens
+            count = count + cost
+        end
+        remaining = limit - count
+        reset = 0
+        retry = 0
+        local threshold = '(' .. (now - window)
+        if consume then
+            reset = window -- the newest live entry is one of this call's
+        elseif count > 0 then
+            -- the newest live entry
+            local newest = redis.call('ZREVRANGEBYSCORE', key, '+inf', threshold, 'WITHSCORES', 'LIMIT', 0, 1)
+            reset = tonumber(newest[2]) + window - now
+        end
+        if not ok then
+            -- the (count + cost - limit)-th oldest live entry
+            local oldest = redis.call('ZRANGEBYSCORE', key, threshold, '+inf', 'WITHSCORES', 'LIMIT',
+                count + cost - limit - 1, 1)
+            retry = tonumber(oldest[2]) + window - now
+        end
+    else
+        local capacity = tonumber(ARGV[at + 3])
+        local tokens = state[i]
+        ok = tokens >= cost
+        if consume then
+            tokens = tokens - cost
             local ttl = math.ceil((capacity - tokens) * window / limit)
             local packed
             if ttl <= 30000 then
@@ -160,60 +197,6 @@ if acquire and all then
             end
             redis.call('SET', key, packed, 'PX', ttl)
         end
-    end
-elseif acquire then
-    for i = 1, limits do
-        if taken[i] then
-            if state[i] == 0 then
-                redis.call('DEL', fkey[i]) -- the increment created it: a refused call leaves nothing behind
-            else
-                redis.call('DECRBY', fkey[i], tonumber(ARGV[2 + 5 * (i - 1) + 4]))
-            end
-        end
-    end
-end
-
--- Report: permitted, remaining, reset and retry-after of every limit.
-local result = { all and 1 or 0 }
-for i = 1, limits do
-    local at = 2 + 5 * (i - 1)
-    local algorithm = ARGV[at]
-    local limit = tonumber(ARGV[at + 1])
-    local window = tonumber(ARGV[at + 2])
-    local cost = tonumber(ARGV[at + 4])
-    local ok = permitted[i]
-    local remaining, reset, retry
-    if algorithm == 'F' then
-        local count = state[i]
-        remaining = limit - count
-        reset = 0 -- an empty window is full already
-        if count > 0 then
-            reset = window - (now % window)
-        end
-        retry = ok and 0 or reset
-    elseif algorithm == 'S' then
-        local key = KEYS[i]
-        local count = state[i]
-        local threshold = '(' .. (now - window)
-        remaining = limit - count
-        reset = 0
-        if acquire and all then
-            reset = window -- the newest live entry is one of this call's
-        elseif count > 0 then
-            -- the newest live entry
-            local newest = redis.call('ZREVRANGEBYSCORE', key, '+inf', threshold, 'WITHSCORES', 'LIMIT', 0, 1)
-            reset = tonumber(newest[2]) + window - now
-        end
-        retry = 0
-        if not ok then
-            -- the (count + cost - limit)-th oldest live entry
-            local oldest = redis.call('ZRANGEBYSCORE', key, threshold, '+inf', 'WITHSCORES', 'LIMIT',
-                count + cost - limit - 1, 1)
-            retry = tonumber(oldest[2]) + window - now
-        end
-    else
-        local capacity = tonumber(ARGV[at + 3])
-        local tokens = state[i]
         remaining = math.floor(tokens)
         reset = math.ceil((capacity - tokens) * window / limit)
         retry = 0

@@ -51,6 +51,13 @@ class RedisSettingsTest {
     }
 
     @Test
+    void tollgatesOwnClientUsesHalfTheProcessorsForNettyNotRedissons32() {
+        int processors = Runtime.getRuntime().availableProcessors();
+        assertThat(RedissonClients.config(RedisSettings.forAddress("redis://h:1")).getNettyThreads())
+                .isEqualTo(Math.max(1, processors / 2));
+    }
+
+    @Test
     void aRedissonYamlFileThatCannotBeReadIsReportedWithItsPath() {
         RedisSettings settings = new RedisSettings(Optional.empty(), Optional.of("/nonexistent/redisson.yaml"),
                 Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), 0, Duration.ofSeconds(1),

@@ -5,6 +5,7 @@ import dev.tollgate.internal.ratelimit.LimitPolicy;
 import dev.tollgate.internal.ratelimit.LimitRequest;
 import dev.tollgate.internal.redis.RedisRateLimitBackend;
 import dev.tollgate.internal.redis.RedisSettings;
+import dev.tollgate.internal.redis.RedissonClients;
 import io.github.bucket4j.BandwidthBuilder;
 import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.distributed.BucketProxy;
@@ -57,7 +58,7 @@ final class RedisContenders {
                 .setConnectionMinimumIdleSize(4)
                 .setConnectionPoolSize(64);
         config.setReferenceEnabled(false);
-        config.setNettyThreads(Math.max(1, Runtime.getRuntime().availableProcessors() / 2));
+        config.setNettyThreads(RedissonClients.nettyThreads());
         // The peers' own scripts (RRateLimiter, and Bucket4j's CAS) go as EVALSHA, not as their whole text each time.
         config.setUseScriptCache(true);
         return Redisson.create(config);

@@ -74,7 +74,7 @@ public final class RedissonClients {
      * command. Measured with the HTTP benchmark (docs/benchmarks.md) on 2 cores, at about 1,000 decisions a second
      * inside Payara Micro: 1,200 requests a second with 32 threads, 1,340 with 4, 1,370 with 2, 1,480 with 1.
      */
-    static int nettyThreads() {
+    public static int nettyThreads() {
         return Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
     }
 

@@ -166,19 +166,21 @@ for i = 1, limits do
         remaining = limit - count
         reset = 0
         retry = 0
-        local threshold = '(' .. (now - window)
         if consume then
             reset = window -- the newest live entry is one of this call's
-        elseif count > 0 then
-            -- the newest live entry
-            local newest = redis.call('ZREVRANGEBYSCORE', key, '+inf', threshold, 'WITHSCORES', 'LIMIT', 0, 1)
-            reset = tonumber(newest[2]) + window - now
-        end
-        if not ok then
-            -- the (count + cost - limit)-th oldest live entry
-            local oldest = redis.call('ZRANGEBYSCORE', key, threshold, '+inf', 'WITHSCORES', 'LIMIT',
-                count + cost - limit - 1, 1)
-            retry = tonumber(oldest[2]) + window - now
+        else
+            local threshold = '(' .. (now - window)
+            if count > 0 then
+                -- the newest live entry
+                local newest = redis.call('ZREVRANGEBYSCORE', key, '+inf', threshold, 'WITHSCORES', 'LIMIT', 0, 1)
+                reset = tonumber(newest[2]) + window - now
+            end
+            if not ok then
+                -- the (count + cost - limit)-th oldest live entry
+                local oldest = redis.call('ZRANGEBYSCORE', key, threshold, '+inf', 'WITHSCORES', 'LIMIT',
+                    count + cost - limit - 1, 1)
+                retry = tonumber(oldest[2]) + window - now
+            end
         end
     else
         local capacity = tonumber(ARGV[at + 3])

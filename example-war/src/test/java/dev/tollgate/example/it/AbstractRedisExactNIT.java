@@ -48,7 +48,8 @@ import dev.tollgate.testing.RedisProcess;
  * Exactly N through a real Redis: the example WAR configured with {@code tollgate.redis.address} pointing at a
  * {@code redis-server} the test starts ({@link RedisForTestClass}), plus {@link ExactResource} (20 an hour, once
  * per algorithm). {@value #CALLERS} HTTP clients, released together, call one fresh partition: exactly
- * {@value ExactResource#LIMIT} are admitted and the rest get 429, with one script call per decision. Then every key
+ * {@value ExactResource#LIMIT} are admitted and the rest get 429, with at most one script call per decision
+ * (decisions that meet in flight share one). Then every key
  * Tollgate wrote expires, and the readiness check reports the Redis backend up. Each test stands on its own; the
  * order only makes the key check see the bursts' keys too.
  */
@@ -149,8 +150,9 @@ public abstract class AbstractRedisExactNIT {
                     CALLERS, algorithm, ExactResource.LIMIT, problems)
                     .containsOnly(entry(200, (long) ExactResource.LIMIT),
                             entry(429, (long) (CALLERS - ExactResource.LIMIT)));
-            assertThat(calls.getOrDefault("evalsha", 0L)).as("EVALSHA calls, one per decision; all commands %s", calls)
-                    .isEqualTo(CALLERS);
+            assertThat(calls.getOrDefault("evalsha", 0L))
+                    .as("EVALSHA calls, at most one per decision; all commands %s", calls)
+                    .isBetween(1L, (long) CALLERS);
             assertThat(calls.getOrDefault("eval", 0L)).as("EVAL calls (after NOSCRIPT only); all commands %s", calls)
                     .isLessThanOrEqualTo(1);
         }

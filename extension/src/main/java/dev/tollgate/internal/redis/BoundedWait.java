@@ -1,16 +1,17 @@
 package dev.tollgate.internal.redis;
 
 import dev.tollgate.internal.ratelimit.BackendUnavailableException;
-import org.redisson.api.RFuture;
 import org.redisson.client.RedisNoScriptException;
 
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
 /**
- * Waits for a Redisson call for at most a fixed time, whatever Redisson's own retries do, and turns every way of
+ * Waits for a Redisson call (or a {@link CallBatcher}'s answer) for at most a fixed time, whatever Redisson's own retries do, and turns every way of
  * not getting an answer into a {@link BackendUnavailableException}. {@code NOSCRIPT} passes through untouched, for
  * the caller to reload the script.
  */
@@ -22,11 +23,11 @@ final class BoundedWait {
         this.timeoutMillis = timeoutMillis;
     }
 
-    <T> T await(Supplier<RFuture<T>> call, String what) {
-        RFuture<T> future = null;
+    <T> T await(Supplier<? extends CompletionStage<T>> call, String what) {
+        CompletableFuture<T> future = null;
         try {
-            future = call.get();
-            return future.toCompletableFuture().get(timeoutMillis, TimeUnit.MILLISECONDS);
+            future = call.get().toCompletableFuture();
+            return future.get(timeoutMillis, TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             if (cause instanceof RedisNoScriptException noScript) {

@@ -18,6 +18,8 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
  * A Lua script kept as a resource next to the code that runs it, called with {@code EVALSHA}: one round trip per
@@ -32,7 +34,8 @@ import java.util.List;
  * arguments go to the wire as they are ({@link String} as UTF-8, {@code byte[]} verbatim, numbers as decimal text)
  * and the command goes to the node that owns the first key's slot.
  *
- * <p>Every call is bounded by {@code timeout} ({@link BoundedWait}).
+ * <p>Every call is bounded by {@code timeout} ({@link BoundedWait}), except {@link #runAsync}, whose caller bounds
+ * its own wait.
  *
  * <p>The codec decodes bulk replies: {@link StringCodec} (the default) for scripts that answer text and numbers,
  * {@link org.redisson.client.codec.ByteArrayCodec} for scripts that answer opaque bytes. Integer replies are never
@@ -69,17 +72,35 @@ final class LuaScript {
         return call(EVALSHA_LIST, RedisCommands.EVAL_LIST, keys, args);
     }
 
+    /**
+     * Runs the script without waiting for it: the stage completes with its array reply (after one {@code EVAL} if
+     * the server answered {@code NOSCRIPT}), or with the failure; the caller bounds its own wait.
+     */
+    CompletableFuture<List<Object>> runAsync(List<String> keys, Object... args) {
+        return send(EVALSHA_LIST, sha, keys, args).exceptionallyCompose(failure ->
+                unwrap(failure) instanceof RedisNoScriptException
+                        ? send(RedisCommands.EVAL_LIST, source, keys, args)
+                        : CompletableFuture.failedFuture(unwrap(failure)));
+    }
+
+    private <T> CompletableFuture<T> send(RedisCommand<T> command, String script, List<String> keys, Object[] args) {
+        return executor.<T, T>writeAsync(keys.get(0), codec, command, params(script, keys, args)).toCompletableFuture();
+    }
+
+    private static Throwable unwrap(Throwable failure) {
+        return failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+    }
+
     /** Runs a script that answers 1 (true) or 0 (false). */
     boolean test(List<String> keys, Object... args) {
         return call(EVALSHA_BOOLEAN, RedisCommands.EVAL_BOOLEAN, keys, args);
     }
 
     private <T> T call(RedisCommand<T> bySha, RedisCommand<T> bySource, List<String> keys, Object[] args) {
-        String route = keys.get(0);
         try {
-            return wait.await(() -> executor.writeAsync(route, codec, bySha, params(sha, keys, args)), name);
+            return wait.await(() -> send(bySha, sha, keys, args), name);
         } catch (RedisNoScriptException e) {
-            return wait.await(() -> executor.writeAsync(route, codec, bySource, params(source, keys, args)), name);
+            return wait.await(() -> send(bySource, source, keys, args), name);
         }
     }
 

@@ -1,19 +1,28 @@
--- Decides every limit of one call in one round trip, all or nothing.
+-- Decides one or more calls, one after the other, each of them for every one of its limits, all or nothing.
 -- The semantics (formulas) are those of dev.tollgate.internal.ratelimit's package-info; the in-memory backend
--- implements the same ones, and one contract test suite holds both to them.
+-- implements the same ones, and one contract test suite holds both to them. Deciding several calls in one script is
+-- what the calls would have got from as many scripts run back to back in the same millisecond: the client batches
+-- calls that arrive while others are on their way (RedisRateLimitBackend), so that under load a round trip, a
+-- script start and the server's clock are paid for once per batch.
 --
--- KEYS[i]        the state key of limit i (all in one hash slot: the caller hash-tags them)
--- ARGV[1]        'acquire' (check all, then consume all if all pass) or 'peek' (check only, write nothing)
--- ARGV[2 + 5(i-1) ..] for limit i: algorithm ('F' fixed window, 'S' sliding window, 'T' token bucket),
---                limit, window (ms), capacity, cost
--- Returns        { all permitted (1/0), then for each limit: permitted (1/0), remaining, reset ms, retry-after ms }
+-- KEYS           the state keys of every limit of every call, in order (on a Redis Cluster all in one hash slot:
+--                the caller hash-tags them and batches by slot)
+-- ARGV           for each call: its mode, 'A' (acquire: check all its limits, then consume from all of them if
+--                all pass) or 'P' (peek: check only, write nothing); its number of limits n; then for each of its
+--                limits 5 values: algorithm ('F' fixed window, 'S' sliding window, 'T' token bucket), limit,
+--                window (ms), capacity, cost
+-- Returns        for each call: all permitted (1/0), then for each of its limits: permitted (1/0), remaining,
+--                reset ms, retry-after ms
 --
 -- Time is the Redis server's (TIME), never the application server's. Every key written gets a TTL.
 --
--- Written for the server's CPU: every call of this script is a decision, so it defines no functions (a local
--- function is a new closure on every call), keeps each limit's state in shared arrays, and makes as few
--- redis.call()s as the algorithm allows on the common path, a permitted acquire: TIME and INCRBY for a fixed window,
--- TIME, GET and SET for a token bucket, TIME, ZREMRANGEBYSCORE, ZCARD, ZADD and PEXPIRE for a sliding window.
+-- Written for the server's CPU: every call of this script decides one or more calls, so it defines one function only
+-- (a local function is a new closure on every run) and keeps its state in a few shared tables. Each key is read at
+-- most once and written at most once per script, however many of the script's calls it decides: the first call
+-- that touches a key reads it (pass 1 below), later calls work on the value held here, and the writes are made once
+-- at the end (flush). A lone permitted acquire thus makes TIME and INCRBY for a fixed window, TIME, GET and SET for
+-- a token bucket, TIME, ZREMRANGEBYSCORE, ZCARD, ZADD and PEXPIRE for a sliding window; a batch of calls on one key
+-- makes those calls once for all of them.
 --
 -- State per algorithm, chosen to be small (a key is a few dozen bytes of overhead already):
 --   F  a plain integer counter per window, in the key KEYS[i] .. d where d = (window number mod 3). The window is
@@ -22,9 +31,11 @@
 --      its window by a millisecond. Three names (not two) keep even 1 ms windows apart: a key three windows old has
 --      certainly expired. The counter expires at the end of its window. The window's key is not in KEYS, but it
 --      shares KEYS[i]'s hash tag, hence its Redis Cluster slot.
---      An acquire increments first and checks the result: one write instead of a read and a write. A refused
---      call takes its increment back before the script ends (scripts are atomic: nobody sees it).
---   S  a sorted set, one member per permit, scored by its time.
+--      The first acquire of a counter increments first and checks the result: one write instead of a read and a
+--      write. Whatever the script's calls consume after that, or a refusal takes back, is written at the end as one
+--      INCRBY (DEL when the counter comes back to nothing; scripts are atomic: nobody sees the steps between).
+--   S  a sorted set, one member per permit, scored by its time. The members a script adds go in one ZADD at the
+--      end, or before a refusal or a peek has to read the entries themselves.
 --   T  one string: the tokens (a double, exactly) and the time of the last refill in milliseconds, packed with
 --      Redis's struct library. It expires when the bucket would be full again (a missing bucket is full), so while
 --      it exists, now - last is at most its TTL (and a millisecond or two). The time is therefore kept modulo a
@@ -39,176 +50,304 @@ end
 
 local time = redis.call('TIME')
 local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
-local acquire = ARGV[1] == 'acquire'
-local limits = #KEYS
+local result = {}
+-- A sliding window's members at this millisecond are named member .. n and scored nowtext (text already, so that
+-- redis.call need not convert a number per member).
+local nowtext = tostring(now)
+local member = nowtext .. ':'
 
--- Pass 1: check every limit. state[i] is the count (F, S) or the tokens (T) before this call; for F, fkey[i] is the
--- window's key, which an acquire has incremented already.
-local state = {}
-local fkey = {}
-local all = true
-for i = 1, limits do
-    local at = 2 + 5 * (i - 1)
-    local algorithm = ARGV[at]
-    local limit = tonumber(ARGV[at + 1])
-    local window = tonumber(ARGV[at + 2])
-    local cost = tonumber(ARGV[at + 4])
-    local key = KEYS[i]
-    local ok
-    if algorithm == 'F' then
-        local k = key .. (((now - (now % window)) / window) % 3)
-        local count
-        if acquire then
-            count = redis.call('INCRBY', k, cost) - cost
-        else
-            count = tonumber(redis.call('GET', k) or 0)
-        end
-        fkey[i] = k
-        state[i] = count
-        ok = count + cost <= limit
-    elseif algorithm == 'S' then
-        -- Entries at or before now - window have left the window.
-        local count
-        if acquire then
-            redis.call('ZREMRANGEBYSCORE', key, '-inf', now - window)
-            count = redis.call('ZCARD', key)
-        else
-            count = redis.call('ZCOUNT', key, '(' .. (now - window), '+inf')
-        end
-        state[i] = count
-        ok = count + cost <= limit
-    elseif algorithm == 'T' then
-        local capacity = tonumber(ARGV[at + 3])
-        local stored = redis.call('GET', key)
-        local tokens = capacity
-        if stored then
-            local range = 281474976710656 -- 2^48
-            local left, last
-            if #stored == 10 then
-                left, last = struct.unpack('<dI2', stored)
-                range = 65536
-            elseif #stored == 12 then
-                left, last = struct.unpack('<dI4', stored)
-                range = 4294967296
-            else
-                left, last = struct.unpack('<dI6', stored)
-            end
-            local elapsed = (now - last) % range
-            if elapsed >= range / 2 then
-                elapsed = 0 -- a clock that stepped back refills nothing
-            end
-            tokens = math.min(capacity, left + elapsed * limit / window)
-        end
-        state[i] = tokens
-        ok = tokens >= cost
-    else
-        return redis.error_reply('tollgate: unknown algorithm ' .. tostring(algorithm))
+-- Per key touched by this script (F: the window's counter key; S, T: the key itself):
+local value = {}    -- the count (F, S) or the tokens (T) as of the calls decided so far
+local stored = {}   -- F: the counter's value in Redis right now; S: the number of the next member name
+local first = {}    -- F: the count before this script; S: whether expired entries have been dropped
+local pending = {}  -- S: the members to add, as ZADD's arguments (score, name, score, name, ...)
+local kind = {}     -- the algorithm, and the limit, window and capacity of the last call that consumed from it
+local klimit = {}
+local kwindow = {}
+local kcapacity = {}
+local touched = {}  -- the keys, in the order first touched
+
+-- Per limit of the current call: its key (F: the window's), the count or tokens before the call, and its arguments
+-- (converted once, in pass 1).
+local lkey = {}
+local before = {}
+local lalgorithm = {}
+local llimit = {}
+local lwindow = {}
+local lcost = {}
+local lcapacity = {}
+-- F: the window's counter key of each state key seen
+local windowkey = {}
+
+-- Adds the members a sliding window's calls have taken in this script, 100 to a ZADD (well inside Lua's limit on
+-- unpacked arguments). A name that exists already (only after a clock stepped back) makes ZADD add fewer than asked;
+-- further names are tried until every permit has its member. The one function of the script: one closure per run.
+local function addpending(key)
+    local names = pending[key]
+    if #names == 0 then
+        return
     end
-    all = all and ok
+    local added = 0
+    for j = 1, #names, 200 do
+        added = added + redis.call('ZADD', key, unpack(names, j, math.min(j + 199, #names)))
+    end
+    local n = stored[key]
+    while added < #names / 2 do
+        added = added + redis.call('ZADD', key, nowtext, member .. n)
+        n = n + 1
+    end
+    stored[key] = n
+    pending[key] = {}
 end
 
--- Pass 2: consume from every limit if all of them have room (otherwise take back the fixed windows' increments),
--- and report each limit's permitted, remaining, reset and retry-after.
-local consume = acquire and all
-local result = { all and 1 or 0 }
-for i = 1, limits do
-    local at = 2 + 5 * (i - 1)
-    local algorithm = ARGV[at]
-    local limit = tonumber(ARGV[at + 1])
-    local window = tonumber(ARGV[at + 2])
-    local cost = tonumber(ARGV[at + 4])
-    local key = KEYS[i]
-    local ok, remaining, reset, retry
-    if algorithm == 'F' then
-        local count = state[i]
-        ok = count + cost <= limit
-        if consume then
-            if count == 0 then
-                -- the increment created the counter, which still needs its expiry
-                redis.call('PEXPIRE', fkey[i], window - (now % window))
+local call = 1 -- ARGV index of the current call's mode
+local base = 0 -- KEYS index before the current call's first limit
+while call <= #ARGV do
+    local acquire = ARGV[call] == 'A'
+    local limits = tonumber(ARGV[call + 1])
+
+    -- Pass 1: read (first touch only) and check every limit.
+    local all = true
+    for i = 1, limits do
+        local at = call + 2 + 5 * (i - 1)
+        local algorithm = ARGV[at]
+        local limit = tonumber(ARGV[at + 1])
+        local window = tonumber(ARGV[at + 2])
+        local cost = tonumber(ARGV[at + 4])
+        local key = KEYS[base + i]
+        local ok
+        lalgorithm[i] = algorithm
+        llimit[i] = limit
+        lwindow[i] = window
+        lcost[i] = cost
+        if algorithm == 'F' then
+            local k = windowkey[key]
+            if k == nil then
+                k = key .. (((now - (now % window)) / window) % 3)
+                windowkey[key] = k
             end
-            count = count + cost
-        elseif acquire then
-            if count == 0 then
-                redis.call('DEL', fkey[i]) -- a refused call leaves nothing behind
-            else
-                redis.call('DECRBY', fkey[i], cost)
+            key = k
+            local count = value[key]
+            if count == nil then
+                if acquire then
+                    count = redis.call('INCRBY', key, cost) - cost
+                    stored[key] = count + cost
+                else
+                    count = tonumber(redis.call('GET', key) or 0)
+                    stored[key] = count
+                end
+                value[key] = count
+                first[key] = count
+                kind[key] = 'F'
+                touched[#touched + 1] = key
             end
+            before[i] = count
+            ok = count + cost <= limit
+        elseif algorithm == 'S' then
+            -- Entries at or before now - window have left the window.
+            local count = value[key]
+            if count == nil then
+                if acquire then
+                    redis.call('ZREMRANGEBYSCORE', key, '-inf', now - window)
+                    count = redis.call('ZCARD', key)
+                    first[key] = true
+                else
+                    count = redis.call('ZCOUNT', key, '(' .. (now - window), '+inf')
+                    first[key] = false
+                end
+                value[key] = count
+                -- Members taken in one millisecond are named '<ms>:<n>', n counting up from the live count:
+                -- within a millisecond the count only grows, so the names are new. Only a clock that stepped back
+                -- (or a window changed by redeployment) can make one exist already; the flush then tries further
+                -- names.
+                stored[key] = count
+                pending[key] = {}
+                kind[key] = 'S'
+                touched[#touched + 1] = key
+            end
+            before[i] = count
+            ok = count + cost <= limit
+        elseif algorithm == 'T' then
+            local tokens = value[key]
+            local capacity = tonumber(ARGV[at + 3])
+            lcapacity[i] = capacity
+            if tokens == nil then
+                local packed = redis.call('GET', key)
+                tokens = capacity
+                if packed then
+                    local range = 281474976710656 -- 2^48
+                    local left, last
+                    if #packed == 10 then
+                        left, last = struct.unpack('<dI2', packed)
+                        range = 65536
+                    elseif #packed == 12 then
+                        left, last = struct.unpack('<dI4', packed)
+                        range = 4294967296
+                    else
+                        left, last = struct.unpack('<dI6', packed)
+                    end
+                    local elapsed = (now - last) % range
+                    if elapsed >= range / 2 then
+                        elapsed = 0 -- a clock that stepped back refills nothing
+                    end
+                    tokens = math.min(capacity, left + elapsed * limit / window)
+                end
+                value[key] = tokens
+                kind[key] = 'T'
+                touched[#touched + 1] = key
+            end
+            before[i] = tokens
+            ok = tokens >= cost
+        else
+            return redis.error_reply('tollgate: unknown algorithm ' .. tostring(algorithm))
         end
-        remaining = limit - count
-        reset = 0 -- an empty window is full already
-        if count > 0 then
-            reset = window - (now % window)
-        end
-        retry = ok and 0 or reset
-    elseif algorithm == 'S' then
-        local count = state[i]
-        ok = count + cost <= limit
-        if consume then
-            -- Members taken in one millisecond are named '<ms>:<n>', n counting up from the live count: within a
-            -- millisecond the count only grows, so the names are new. Only a clock that stepped back (or a window
-            -- changed by redeployment) can make one exist already; ZADD then adds fewer than asked, and further
-            -- names are tried until cost members have been added.
-            local n = count
-            local added = 0
-            while added < cost do
-                local args = {}
-                for _ = 1, math.min(cost - added, 100) do -- well inside Lua's limit on unpacked arguments
-                    args[#args + 1] = now
-                    args[#args + 1] = now .. ':' .. n
+        lkey[i] = key
+        all = all and ok
+    end
+
+    -- Pass 2: consume from every limit if all of them have room, and report each limit's permitted, remaining,
+    -- reset and retry-after.
+    local consume = acquire and all
+    result[#result + 1] = all and 1 or 0
+    for i = 1, limits do
+        local algorithm = lalgorithm[i]
+        local limit = llimit[i]
+        local window = lwindow[i]
+        local cost = lcost[i]
+        local key = lkey[i]
+        local ok, remaining, reset, retry
+        if algorithm == 'F' then
+            local count = before[i]
+            ok = count + cost <= limit
+            if consume then
+                count = count + cost
+                value[key] = count
+                kwindow[key] = window
+            end
+            remaining = limit - count
+            reset = 0 -- an empty window is full already
+            if count > 0 then
+                reset = window - (now % window)
+            end
+            retry = ok and 0 or reset
+        elseif algorithm == 'S' then
+            local count = before[i]
+            ok = count + cost <= limit
+            if consume then
+                local names = pending[key]
+                local n = stored[key]
+                local at = #names
+                for _ = 1, cost do
+                    names[at + 1] = nowtext
+                    names[at + 2] = member .. n
+                    at = at + 2
                     n = n + 1
                 end
-                added = added + redis.call('ZADD', key, unpack(args))
+                stored[key] = n
+                count = count + cost
+                value[key] = count
+                kwindow[key] = window
             end
-            redis.call('PEXPIRE', key, window)
-            count = count + cost
-        end
-        remaining = limit - count
-        reset = 0
-        retry = 0
-        if consume then
-            reset = window -- the newest live entry is one of this call's
-        else
-            local threshold = '(' .. (now - window)
-            if count > 0 then
-                -- the newest live entry
-                local newest = redis.call('ZREVRANGEBYSCORE', key, '+inf', threshold, 'WITHSCORES', 'LIMIT', 0, 1)
-                reset = tonumber(newest[2]) + window - now
-            end
-            if not ok then
-                -- the (count + cost - limit)-th oldest live entry
-                local oldest = redis.call('ZRANGEBYSCORE', key, threshold, '+inf', 'WITHSCORES', 'LIMIT',
-                    count + cost - limit - 1, 1)
-                retry = tonumber(oldest[2]) + window - now
-            end
-        end
-    else
-        local capacity = tonumber(ARGV[at + 3])
-        local tokens = state[i]
-        ok = tokens >= cost
-        if consume then
-            tokens = tokens - cost
-            local ttl = math.ceil((capacity - tokens) * window / limit)
-            local packed
-            if ttl <= 30000 then
-                packed = struct.pack('<dI2', tokens, now % 65536)
-            elseif ttl <= 2000000000 then
-                packed = struct.pack('<dI4', tokens, now % 4294967296)
+            remaining = limit - count
+            reset = 0
+            retry = 0
+            if consume then
+                reset = window -- the newest live entry is one of this call's
             else
-                packed = struct.pack('<dI6', tokens, now)
+                -- These read the entries themselves: the members this script has taken go in first.
+                addpending(key)
+                local threshold = '(' .. (now - window)
+                if count > 0 then
+                    -- the newest live entry
+                    local newest = redis.call('ZREVRANGEBYSCORE', key, '+inf', threshold, 'WITHSCORES', 'LIMIT', 0, 1)
+                    reset = tonumber(newest[2]) + window - now
+                end
+                if not ok then
+                    -- the (count + cost - limit)-th oldest live entry
+                    local oldest = redis.call('ZRANGEBYSCORE', key, threshold, '+inf', 'WITHSCORES', 'LIMIT',
+                        count + cost - limit - 1, 1)
+                    retry = tonumber(oldest[2]) + window - now
+                end
             end
-            redis.call('SET', key, packed, 'PX', ttl)
+        else
+            local capacity = lcapacity[i]
+            local tokens = before[i]
+            ok = tokens >= cost
+            if consume then
+                tokens = tokens - cost
+                value[key] = tokens
+                klimit[key] = limit
+                kwindow[key] = window
+                kcapacity[key] = capacity
+            end
+            remaining = math.floor(tokens)
+            reset = math.ceil((capacity - tokens) * window / limit)
+            retry = 0
+            if not ok then
+                retry = math.ceil((cost - tokens) * window / limit)
+            end
         end
-        remaining = math.floor(tokens)
-        reset = math.ceil((capacity - tokens) * window / limit)
-        retry = 0
-        if not ok then
-            retry = math.ceil((cost - tokens) * window / limit)
-        end
+        result[#result + 1] = ok and 1 or 0
+        result[#result + 1] = remaining
+        result[#result + 1] = reset
+        result[#result + 1] = retry
     end
-    result[#result + 1] = ok and 1 or 0
-    result[#result + 1] = remaining
-    result[#result + 1] = reset
-    result[#result + 1] = retry
+    call = call + 2 + 5 * limits
+    base = base + limits
+end
+
+-- Flush: write each key once, with what the script's calls left in it.
+for j = 1, #touched do
+    local key = touched[j]
+    local algorithm = kind[key]
+    if algorithm == 'F' then
+        local count = value[key]
+        local held = stored[key]
+        if count == 0 then
+            if held > 0 then
+                redis.call('DEL', key) -- a refused call leaves nothing behind
+            end
+        else
+            local ttl = kwindow[key]
+            if ttl then
+                ttl = ttl - (now % ttl)
+            end
+            if held == 0 then
+                redis.call('SET', key, count, 'PX', ttl)
+            else
+                if count > held then
+                    redis.call('INCRBY', key, count - held)
+                elseif count < held then
+                    redis.call('DECRBY', key, held - count) -- a refusal taking its increment back
+                end
+                if first[key] == 0 then
+                    -- the first acquire's increment created the counter, which still needs its expiry
+                    redis.call('PEXPIRE', key, ttl)
+                end
+            end
+        end
+    elseif algorithm == 'S' then
+        local window = kwindow[key]
+        if window then
+            if #pending[key] > 0 and not first[key] then
+                redis.call('ZREMRANGEBYSCORE', key, '-inf', now - window)
+            end
+            addpending(key)
+            redis.call('PEXPIRE', key, window)
+        end
+    elseif klimit[key] then
+        local tokens = value[key]
+        local capacity = kcapacity[key]
+        local ttl = math.ceil((capacity - tokens) * kwindow[key] / klimit[key])
+        local packed
+        if ttl <= 30000 then
+            packed = struct.pack('<dI2', tokens, now % 65536)
+        elseif ttl <= 2000000000 then
+            packed = struct.pack('<dI4', tokens, now % 4294967296)
+        else
+            packed = struct.pack('<dI6', tokens, now)
+        end
+        redis.call('SET', key, packed, 'PX', ttl)
+    end
 end
 return result

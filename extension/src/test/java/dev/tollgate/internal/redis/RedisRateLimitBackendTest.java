@@ -5,6 +5,7 @@ import dev.tollgate.internal.ratelimit.BackendUnavailableException;
 import dev.tollgate.internal.ratelimit.LimitOutcome;
 import dev.tollgate.internal.ratelimit.LimitPolicy;
 import dev.tollgate.internal.ratelimit.LimitRequest;
+import dev.tollgate.internal.ratelimit.RateLimitDecision;
 import dev.tollgate.testing.RedisInspector;
 import dev.tollgate.testing.RedisProcess;
 import org.junit.jupiter.api.AfterAll;
@@ -13,12 +14,20 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.stream.LongStream;
 import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 /** What only the Redis backend has to show: its keys, its round trips, and how it fails. */
@@ -97,6 +106,99 @@ class RedisRateLimitBackendTest {
         assertThat(calls.getOrDefault("eval", 0L)).isLessThanOrEqualTo(1);
         System.out.printf("script calls per decision: %.3f (%s)%n",
                 (calls.getOrDefault("evalsha", 0L) + calls.getOrDefault("eval", 0L)) / (double) decisions, calls);
+    }
+
+    @Test
+    void callsDecidedInOneScriptGetWhatTheyWouldHaveGotOneAfterAnother() {
+        // 80 calls on two partitions, with one to three limits each (a fixed window, a sliding window, a token
+        // bucket, 10 permits each), costs 1 to 3, a fifth of them peeks: enough to run every limit out, so that the
+        // script meets refusals, peeks and permits on keys it has already read, in every order. A token bucket
+        // refills 10 tokens in 366 days: nothing worth a token while the calls made one at a time take their time.
+        SplittableRandom random = new SplittableRandom(20261130);
+        List<List<String>> shapes = new ArrayList<>();
+        Set<Integer> peeks = new HashSet<>();
+        List<Long> costs = new ArrayList<>();
+        for (int i = 0; i < 80; i++) {
+            List<String> limiters = new ArrayList<>(List.of("fixed", "sliding", "bucket"));
+            Collections.shuffle(limiters, new Random(random.nextLong()));
+            shapes.add(List.of(random.nextBoolean() ? "a" : "b",
+                    String.join(",", limiters.subList(0, 1 + random.nextInt(3)))));
+            costs.add(1L + random.nextInt(3));
+            if (random.nextInt(5) == 0) {
+                peeks.add(i);
+            }
+        }
+        List<List<LimitRequest>> together = calls("together-", shapes, costs);
+        List<List<LimitRequest>> apart = calls("apart-", shapes, costs);
+
+        List<RateLimitDecision> batched = backend.decideInOneScript(together, peeks);
+        for (int i = 0; i < apart.size(); i++) {
+            RateLimitDecision alone = peeks.contains(i) ? backend.peek(apart.get(i)) : backend.acquire(apart.get(i));
+            RateLimitDecision inBatch = batched.get(i);
+            assertThat(inBatch.permitted()).as("call %d %s", i, shapes.get(i)).isEqualTo(alone.permitted());
+            for (int j = 0; j < alone.outcomes().size(); j++) {
+                LimitOutcome expected = alone.outcome(j);
+                LimitOutcome actual = inBatch.outcome(j);
+                String what = "call " + i + " " + shapes.get(i) + " limit " + j;
+                assertThat(actual.permitted()).as(what).isEqualTo(expected.permitted());
+                assertThat(actual.remaining()).as(what).isEqualTo(expected.remaining());
+                // times differ by as long as the calls made one at a time took
+                assertThat(actual.resetMillis()).as(what).isCloseTo(expected.resetMillis(), within(10_000L));
+                assertThat(actual.retryAfterMillis()).as(what).isCloseTo(expected.retryAfterMillis(), within(10_000L));
+            }
+        }
+        // what is left in Redis agrees too, and every key has its TTL
+        for (String partition : List.of("a", "b")) {
+            List<String> all = List.of(partition, "fixed,sliding,bucket");
+            assertThat(backend.peek(calls("together-", List.of(all), List.of(1L)).get(0)).outcomes())
+                    .extracting(LimitOutcome::remaining)
+                    .isEqualTo(backend.peek(calls("apart-", List.of(all), List.of(1L)).get(0)).outcomes().stream()
+                            .map(LimitOutcome::remaining).toList());
+        }
+        for (String key : inspector.keys()) {
+            assertThat(inspector.pttl(key)).as("PTTL of %s", key).isPositive();
+        }
+    }
+
+    private static List<List<LimitRequest>> calls(String partitionPrefix, List<List<String>> shapes, List<Long> costs) {
+        List<List<LimitRequest>> calls = new ArrayList<>();
+        for (int i = 0; i < shapes.size(); i++) {
+            String partition = partitionPrefix + shapes.get(i).get(0);
+            List<LimitRequest> limits = new ArrayList<>();
+            for (String limiter : shapes.get(i).get(1).split(",")) {
+                LimitPolicy policy = switch (limiter) {
+                    case "fixed" -> LimitPolicy.window(Algorithm.FIXED_WINDOW, 10, 366 * 86_400_000L);
+                    case "sliding" -> LimitPolicy.window(Algorithm.SLIDING_WINDOW, 10, MINUTE);
+                    default -> LimitPolicy.tokenBucket(10, 366 * 86_400_000L, 10);
+                };
+                limits.add(new LimitRequest(limiter, partition, policy, costs.get(i)));
+            }
+            calls.add(limits);
+        }
+        return calls;
+    }
+
+    @Test
+    void aScriptReadsAndWritesEachKeyOnceHoweverManyOfItsCallsUseIt() {
+        LimitRequest fixed = new LimitRequest("f", "mo", LimitPolicy.window(Algorithm.FIXED_WINDOW, 1000, MINUTE), 1);
+        LimitRequest sliding = new LimitRequest("s", "mo", LimitPolicy.window(Algorithm.SLIDING_WINDOW, 1000, MINUTE), 1);
+        LimitRequest bucket = new LimitRequest("t", "mo", LimitPolicy.tokenBucket(1000, MINUTE, 1000), 1);
+        backend.acquire(List.of(fixed, sliding, bucket)); // the counter exists: no PEXPIRE below
+        inspector.call("CONFIG", "RESETSTAT");
+
+        List<RateLimitDecision> decisions = backend.decideInOneScript(
+                Collections.nCopies(50, List.of(fixed, sliding, bucket)), Set.of());
+
+        assertThat(decisions).extracting(d -> d.outcome(0).remaining())
+                .isEqualTo(LongStream.rangeClosed(1, 50).map(i -> 999 - i).boxed().toList());
+        Map<String, Long> calls = inspector.commandCalls();
+        assertThat(calls).containsEntry("evalsha", 1L).containsEntry("time", 1L)
+                // the fixed window's first increment, then the other 49 at once
+                .containsEntry("incrby", 2L)
+                .containsEntry("zremrangebyscore", 1L).containsEntry("zcard", 1L).containsEntry("zadd", 1L)
+                .containsEntry("pexpire", 1L)
+                .containsEntry("get", 1L).containsEntry("set", 1L);
+        assertThat(inspector.call("ZCARD", backend.key(sliding))).isEqualTo(51L);
     }
 
     @Test

@@ -1,0 +1,129 @@
+package dev.tollgate.internal.redis;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+
+/**
+ * Sends calls that arrive while earlier ones are still on their way as one batch: at most {@code maxInFlight}
+ * batches are outstanding at a time, and whatever arrives meanwhile waits in a queue and leaves, up to
+ * {@code maxBatch} calls at once, as soon as one of them has been answered.
+ *
+ * <p>This adds no wait to a lone caller: a call that finds fewer than {@code maxInFlight} batches outstanding is sent
+ * at once, alone. Only callers that would otherwise have queued for Redis anyway share a round trip, and under load
+ * the cost of a round trip on both sides (a write and a read on each end, parsing, a script's start) is paid once per
+ * batch instead of once per call.
+ *
+ * <p>A caller that stops waiting (its future is completed or cancelled, as {@link BoundedWait} does on a timeout)
+ * before its call has left is dropped from the queue, so a decision nobody waits for any longer consumes nothing.
+ *
+ * @param <I> a call
+ * @param <O> its answer
+ */
+final class CallBatcher<I, O> {
+
+    private final Function<List<I>, CompletionStage<List<O>>> sender;
+    private final int maxInFlight;
+    private final int maxBatch;
+    private final ConcurrentLinkedQueue<Waiting<I, O>> queue = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger inFlight = new AtomicInteger();
+
+    /**
+     * @param sender      sends a batch; its stage completes with one answer per call, in the batch's order
+     * @param maxInFlight batches outstanding at most (at least 1)
+     * @param maxBatch    calls per batch at most (at least 1)
+     */
+    CallBatcher(Function<List<I>, CompletionStage<List<O>>> sender, int maxInFlight, int maxBatch) {
+        if (maxInFlight < 1 || maxBatch < 1) {
+            throw new IllegalArgumentException("maxInFlight and maxBatch must be at least 1, were " + maxInFlight
+                    + " and " + maxBatch);
+        }
+        this.sender = sender;
+        this.maxInFlight = maxInFlight;
+        this.maxBatch = maxBatch;
+    }
+
+    /** Queues {@code call}; the future completes with its answer, or with the failure of the batch it went in. */
+    CompletableFuture<O> submit(I call) {
+        Waiting<I, O> waiting = new Waiting<>(call);
+        queue.add(waiting);
+        drain();
+        return waiting.answer;
+    }
+
+    /**
+     * Sends batches while there are calls queued and room in flight. A caller that finds no room leaves its call
+     * queued: the batch in flight drains the queue when it completes. Both sides change one atomic and then read the
+     * other (queue, then counter; counter, then queue), so at least one of them sees the other's change.
+     */
+    private void drain() {
+        while (!queue.isEmpty()) {
+            int outstanding = inFlight.get();
+            if (outstanding >= maxInFlight) {
+                return;
+            }
+            if (!inFlight.compareAndSet(outstanding, outstanding + 1)) {
+                continue;
+            }
+            List<Waiting<I, O>> batch = take();
+            if (batch.isEmpty()) {
+                inFlight.decrementAndGet();
+            } else {
+                send(batch);
+            }
+        }
+    }
+
+    private List<Waiting<I, O>> take() {
+        List<Waiting<I, O>> batch = new ArrayList<>(Math.min(maxBatch, 16));
+        Waiting<I, O> next;
+        while (batch.size() < maxBatch && (next = queue.poll()) != null) {
+            if (!next.answer.isDone()) { // its caller gave up waiting
+                batch.add(next);
+            }
+        }
+        return batch;
+    }
+
+    private void send(List<Waiting<I, O>> batch) {
+        List<I> calls = new ArrayList<>(batch.size());
+        for (Waiting<I, O> waiting : batch) {
+            calls.add(waiting.call);
+        }
+        CompletionStage<List<O>> reply;
+        try {
+            reply = sender.apply(calls);
+        } catch (RuntimeException e) {
+            reply = CompletableFuture.failedFuture(e);
+        }
+        reply.whenComplete((answers, failure) -> {
+            // The next batch leaves before this one's callers are woken: that is the order that keeps Redis busy.
+            inFlight.decrementAndGet();
+            drain();
+            if (failure == null && answers.size() != batch.size()) {
+                failure = new IllegalStateException("A batch of " + batch.size() + " calls got " + answers.size()
+                        + " answers");
+            }
+            for (int i = 0; i < batch.size(); i++) {
+                if (failure != null) {
+                    batch.get(i).answer.completeExceptionally(failure);
+                } else {
+                    batch.get(i).answer.complete(answers.get(i));
+                }
+            }
+        });
+    }
+
+    private static final class Waiting<I, O> {
+        final I call;
+        final CompletableFuture<O> answer = new CompletableFuture<>();
+
+        Waiting(I call) {
+            this.call = call;
+        }
+    }
+}

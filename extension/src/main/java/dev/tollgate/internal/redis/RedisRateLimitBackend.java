@@ -51,10 +51,8 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class RedisRateLimitBackend implements RateLimitBackend {
 
     private static final String SCRIPT = "rate_limit.lua";
-    private static final int ARGS_PER_LIMIT = 5;
+    private static final int ARGS_PER_POLICY = 4;
     private static final String SHARED_PARTITION_TAG = "-";
-    private static final String ACQUIRE = "A";
-    private static final String PEEK = "P";
     /**
      * Script calls outstanding at once per batcher (the server, or one slot of a Redis Cluster). With one, Redis
      * idles while the client wakes a batch's callers and sends the next; with two, one batch is decided while the
@@ -109,15 +107,15 @@ public final class RedisRateLimitBackend implements RateLimitBackend {
         if (cluster && spansSlots(limits)) {
             return acquireAcrossSlots(limits);
         }
-        return run(ACQUIRE, limits);
+        return run(false, limits);
     }
 
     @Override
     public RateLimitDecision peek(List<LimitRequest> limits) {
         if (cluster && spansSlots(limits)) {
-            return merge(limits, bySlot(limits), PEEK);
+            return merge(limits, bySlot(limits), true);
         }
-        return run(PEEK, limits);
+        return run(true, limits);
     }
 
     @Override
@@ -173,7 +171,7 @@ public final class RedisRateLimitBackend implements RateLimitBackend {
     }
 
     /** Decides one call through its batcher, waiting at most the operation timeout (queueing included). */
-    private RateLimitDecision run(String mode, List<LimitRequest> limits) {
+    private RateLimitDecision run(boolean peek, List<LimitRequest> limits) {
         List<String> keys = new ArrayList<>(limits.size());
         for (LimitRequest request : limits) {
             keys.add(key(request));
@@ -181,7 +179,7 @@ public final class RedisRateLimitBackend implements RateLimitBackend {
         CallBatcher<Call, RateLimitDecision> batcher = cluster
                 ? slotBatchers.computeIfAbsent(slot(hashTag(limits.get(0).partition())), s -> batcher())
                 : server;
-        return wait.await(() -> batcher.submit(new Call(mode, limits, keys)), SCRIPT);
+        return wait.await(() -> batcher.submit(new Call(peek, limits, keys)), SCRIPT);
     }
 
     /**
@@ -192,7 +190,7 @@ public final class RedisRateLimitBackend implements RateLimitBackend {
         List<Call> batch = new ArrayList<>(calls.size());
         for (int i = 0; i < calls.size(); i++) {
             List<LimitRequest> limits = calls.get(i);
-            batch.add(new Call(peeks.contains(i) ? PEEK : ACQUIRE, limits, limits.stream().map(this::key).toList()));
+            batch.add(new Call(peeks.contains(i), limits, limits.stream().map(this::key).toList()));
         }
         return wait.await(() -> send(batch), SCRIPT);
     }
@@ -203,21 +201,34 @@ public final class RedisRateLimitBackend implements RateLimitBackend {
         for (Call call : calls) {
             limitCount += call.limits.size();
         }
+        // Each distinct policy once (a batch's calls mostly share theirs), then each call's limits by policy number.
+        List<LimitPolicy> policies = new ArrayList<>(4);
         List<String> keys = new ArrayList<>(limitCount);
-        Object[] args = new Object[2 * calls.size() + ARGS_PER_LIMIT * limitCount];
-        int at = 0;
+        List<Object> callArgs = new ArrayList<>(calls.size() + 2 * limitCount);
         for (Call call : calls) {
             keys.addAll(call.keys);
-            args[at++] = call.mode;
-            args[at++] = call.limits.size();
+            callArgs.add(call.peek ? -call.limits.size() : call.limits.size());
             for (LimitRequest request : call.limits) {
-                LimitPolicy policy = request.policy();
-                args[at++] = code(policy.algorithm());
-                args[at++] = policy.limit();
-                args[at++] = policy.windowMillis();
-                args[at++] = policy.capacity();
-                args[at++] = request.cost();
+                int number = policies.indexOf(request.policy());
+                if (number < 0) {
+                    number = policies.size();
+                    policies.add(request.policy());
+                }
+                callArgs.add(number + 1);
+                callArgs.add(request.cost());
             }
+        }
+        Object[] args = new Object[1 + ARGS_PER_POLICY * policies.size() + callArgs.size()];
+        int at = 0;
+        args[at++] = policies.size();
+        for (LimitPolicy policy : policies) {
+            args[at++] = code(policy.algorithm());
+            args[at++] = policy.limit();
+            args[at++] = policy.windowMillis();
+            args[at++] = policy.capacity();
+        }
+        for (Object arg : callArgs) {
+            args[at++] = arg;
         }
         return script.runAsync(keys, args).thenApply(reply -> decode(calls, reply));
     }
@@ -242,21 +253,21 @@ public final class RedisRateLimitBackend implements RateLimitBackend {
         return decisions;
     }
 
-    /** One decision as it waits for its batch: the mode, the limits and their keys. */
-    private record Call(String mode, List<LimitRequest> limits, List<String> keys) {
+    /** One decision as it waits for its batch: a peek or an acquire, the limits and their keys. */
+    private record Call(boolean peek, List<LimitRequest> limits, List<String> keys) {
     }
 
     private RateLimitDecision acquireAcrossSlots(List<LimitRequest> limits) {
         Map<Integer, List<Integer>> slots = bySlot(limits);
-        RateLimitDecision checked = merge(limits, slots, PEEK);
+        RateLimitDecision checked = merge(limits, slots, true);
         if (!checked.permitted()) {
             return checked;
         }
-        return merge(limits, slots, ACQUIRE);
+        return merge(limits, slots, false);
     }
 
-    /** Runs {@code mode} once per slot and puts the outcomes back in request order. */
-    private RateLimitDecision merge(List<LimitRequest> limits, Map<Integer, List<Integer>> slots, String mode) {
+    /** Peeks or acquires once per slot and puts the outcomes back in request order. */
+    private RateLimitDecision merge(List<LimitRequest> limits, Map<Integer, List<Integer>> slots, boolean peek) {
         LimitOutcome[] outcomes = new LimitOutcome[limits.size()];
         boolean permitted = true;
         for (List<Integer> indexes : slots.values()) {
@@ -264,17 +275,17 @@ public final class RedisRateLimitBackend implements RateLimitBackend {
             for (int index : indexes) {
                 group.add(limits.get(index));
             }
-            RateLimitDecision part = run(mode, group);
+            RateLimitDecision part = run(peek, group);
             permitted &= part.permitted();
             for (int i = 0; i < indexes.size(); i++) {
                 outcomes[indexes.get(i)] = part.outcome(i);
             }
-            if (!permitted && mode.equals(ACQUIRE)) {
+            if (!permitted && !peek) {
                 // Later slots are not touched: what is refused here must not consume there.
                 for (int i = 0; i < outcomes.length; i++) {
                     if (outcomes[i] == null) {
                         LimitRequest request = limits.get(i);
-                        outcomes[i] = run(PEEK, List.of(request)).outcome(0);
+                        outcomes[i] = run(true, List.of(request)).outcome(0);
                     }
                 }
                 break;

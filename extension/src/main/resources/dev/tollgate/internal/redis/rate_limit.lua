@@ -7,10 +7,12 @@
 --
 -- KEYS           the state keys of every limit of every call, in order (on a Redis Cluster all in one hash slot:
 --                the caller hash-tags them and batches by slot)
--- ARGV           for each call: its mode, 'A' (acquire: check all its limits, then consume from all of them if
---                all pass) or 'P' (peek: check only, write nothing); its number of limits n; then for each of its
---                limits 5 values: algorithm ('F' fixed window, 'S' sliding window, 'T' token bucket), limit,
---                window (ms), capacity, cost
+-- ARGV           the number of policies p; then for each policy 4 values: algorithm ('F' fixed window,
+--                'S' sliding window, 'T' token bucket), limit, window (ms), capacity; then for each call: its number
+--                of limits n, positive for an acquire (check all its limits, then consume from all of them if all
+--                pass), negative for a peek (check only, write nothing); then for each of its limits 2 values: its
+--                policy (1 to p) and its cost. A batch's calls mostly share their policies: each is sent and
+--                converted once.
 -- Returns        for each call: all permitted (1/0), then for each of its limits: permitted (1/0), remaining,
 --                reset ms, retry-after ms
 --
@@ -67,15 +69,26 @@ local kwindow = {}
 local kcapacity = {}
 local touched = {}  -- the keys, in the order first touched
 
--- Per limit of the current call: its key (F: the window's), the count or tokens before the call, and its arguments
--- (converted once, in pass 1).
+-- The policies.
+local palgorithm = {}
+local plimit = {}
+local pwindow = {}
+local pcapacity = {}
+local policies = tonumber(ARGV[1])
+for p = 1, policies do
+    local at = 2 + 4 * (p - 1)
+    palgorithm[p] = ARGV[at]
+    plimit[p] = tonumber(ARGV[at + 1])
+    pwindow[p] = tonumber(ARGV[at + 2])
+    pcapacity[p] = tonumber(ARGV[at + 3])
+end
+
+-- Per limit of the current call: its key (F: the window's), the count or tokens before the call, its policy and
+-- its cost.
 local lkey = {}
 local before = {}
-local lalgorithm = {}
-local llimit = {}
-local lwindow = {}
+local lpolicy = {}
 local lcost = {}
-local lcapacity = {}
 -- F: the window's counter key of each state key seen
 local windowkey = {}
 
@@ -100,25 +113,27 @@ local function addpending(key)
     pending[key] = {}
 end
 
-local call = 1 -- ARGV index of the current call's mode
+local call = 2 + 4 * policies -- ARGV index of the current call's number of limits
 local base = 0 -- KEYS index before the current call's first limit
 while call <= #ARGV do
-    local acquire = ARGV[call] == 'A'
-    local limits = tonumber(ARGV[call + 1])
+    local limits = tonumber(ARGV[call])
+    local acquire = limits > 0
+    if not acquire then
+        limits = -limits
+    end
 
     -- Pass 1: read (first touch only) and check every limit.
     local all = true
     for i = 1, limits do
-        local at = call + 2 + 5 * (i - 1)
-        local algorithm = ARGV[at]
-        local limit = tonumber(ARGV[at + 1])
-        local window = tonumber(ARGV[at + 2])
-        local cost = tonumber(ARGV[at + 4])
+        local at = call + 1 + 2 * (i - 1)
+        local p = tonumber(ARGV[at])
+        local algorithm = palgorithm[p]
+        local limit = plimit[p]
+        local window = pwindow[p]
+        local cost = tonumber(ARGV[at + 1])
         local key = KEYS[base + i]
         local ok
-        lalgorithm[i] = algorithm
-        llimit[i] = limit
-        lwindow[i] = window
+        lpolicy[i] = p
         lcost[i] = cost
         if algorithm == 'F' then
             local k = windowkey[key]
@@ -169,8 +184,7 @@ while call <= #ARGV do
             ok = count + cost <= limit
         elseif algorithm == 'T' then
             local tokens = value[key]
-            local capacity = tonumber(ARGV[at + 3])
-            lcapacity[i] = capacity
+            local capacity = pcapacity[p]
             if tokens == nil then
                 local packed = redis.call('GET', key)
                 tokens = capacity
@@ -210,9 +224,10 @@ while call <= #ARGV do
     local consume = acquire and all
     result[#result + 1] = all and 1 or 0
     for i = 1, limits do
-        local algorithm = lalgorithm[i]
-        local limit = llimit[i]
-        local window = lwindow[i]
+        local p = lpolicy[i]
+        local algorithm = palgorithm[p]
+        local limit = plimit[p]
+        local window = pwindow[p]
         local cost = lcost[i]
         local key = lkey[i]
         local ok, remaining, reset, retry
@@ -270,7 +285,7 @@ while call <= #ARGV do
                 end
             end
         else
-            local capacity = lcapacity[i]
+            local capacity = pcapacity[p]
             local tokens = before[i]
             ok = tokens >= cost
             if consume then
@@ -292,7 +307,7 @@ while call <= #ARGV do
         result[#result + 1] = reset
         result[#result + 1] = retry
     end
-    call = call + 2 + 5 * limits
+    call = call + 1 + 2 * limits
     base = base + limits
 end
 

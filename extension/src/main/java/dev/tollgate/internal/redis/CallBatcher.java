@@ -1,10 +1,14 @@
 package dev.tollgate.internal.redis;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
@@ -20,6 +24,9 @@ import java.util.function.Function;
  *
  * <p>A caller that stops waiting (its future is completed or cancelled, as {@link BoundedWait} does on a timeout)
  * before its call has left is dropped from the queue, so a decision nobody waits for any longer consumes nothing.
+ * A batch that has had no answer within {@code timeout} is failed by the next caller that finds no room, and frees
+ * its place: a reply that never comes cannot hold up every later call. (Checked by callers rather than by a timer:
+ * a timer per batch would wake a thread of its own for every lone call.)
  *
  * @param <I> a call
  * @param <O> its answer
@@ -29,6 +36,9 @@ final class CallBatcher<I, O> {
     private final Function<List<I>, CompletionStage<List<O>>> sender;
     private final int maxInFlight;
     private final int maxBatch;
+    private final long timeoutNanos;
+    /** The batches in flight, and when each was sent (System.nanoTime). */
+    private final Map<CompletableFuture<List<O>>, Long> outstanding = new ConcurrentHashMap<>();
     private final ConcurrentLinkedQueue<Waiting<I, O>> queue = new ConcurrentLinkedQueue<>();
     private final AtomicInteger inFlight = new AtomicInteger();
 
@@ -36,8 +46,9 @@ final class CallBatcher<I, O> {
      * @param sender      sends a batch; its stage completes with one answer per call, in the batch's order
      * @param maxInFlight batches outstanding at most (at least 1)
      * @param maxBatch    calls per batch at most (at least 1)
+     * @param timeout     how long a batch waits for its answer at most
      */
-    CallBatcher(Function<List<I>, CompletionStage<List<O>>> sender, int maxInFlight, int maxBatch) {
+    CallBatcher(Function<List<I>, CompletionStage<List<O>>> sender, int maxInFlight, int maxBatch, Duration timeout) {
         if (maxInFlight < 1 || maxBatch < 1) {
             throw new IllegalArgumentException("maxInFlight and maxBatch must be at least 1, were " + maxInFlight
                     + " and " + maxBatch);
@@ -45,6 +56,7 @@ final class CallBatcher<I, O> {
         this.sender = sender;
         this.maxInFlight = maxInFlight;
         this.maxBatch = maxBatch;
+        this.timeoutNanos = timeout.toNanos();
     }
 
     /** Queues {@code call}; the future completes with its answer, or with the failure of the batch it went in. */
@@ -64,6 +76,7 @@ final class CallBatcher<I, O> {
         while (!queue.isEmpty()) {
             int outstanding = inFlight.get();
             if (outstanding >= maxInFlight) {
+                failOverdue();
                 return;
             }
             if (!inFlight.compareAndSet(outstanding, outstanding + 1)) {
@@ -94,13 +107,23 @@ final class CallBatcher<I, O> {
         for (Waiting<I, O> waiting : batch) {
             calls.add(waiting.call);
         }
-        CompletionStage<List<O>> reply;
+        // The batch's own future: failOverdue may complete it, which must not touch the sender's.
+        CompletableFuture<List<O>> reply = new CompletableFuture<>();
+        long sentAt = System.nanoTime();
+        outstanding.put(reply, sentAt);
         try {
-            reply = sender.apply(calls);
+            sender.apply(calls).whenComplete((answers, failure) -> {
+                if (failure != null) {
+                    reply.completeExceptionally(failure);
+                } else {
+                    reply.complete(answers);
+                }
+            });
         } catch (RuntimeException e) {
-            reply = CompletableFuture.failedFuture(e);
+            reply.completeExceptionally(e);
         }
         reply.whenComplete((answers, failure) -> {
+            outstanding.remove(reply);
             // The next batch leaves before this one's callers are woken: that is the order that keeps Redis busy.
             inFlight.decrementAndGet();
             drain();
@@ -114,6 +137,17 @@ final class CallBatcher<I, O> {
                 } else {
                     batch.get(i).answer.complete(answers.get(i));
                 }
+            }
+        });
+    }
+
+    /** Fails the batches in flight that have waited longer than the timeout; their completion frees their places. */
+    private void failOverdue() {
+        long now = System.nanoTime();
+        outstanding.forEach((reply, sentAt) -> {
+            if (now - sentAt > timeoutNanos) {
+                reply.completeExceptionally(
+                        new TimeoutException("No answer to a batch within " + timeoutNanos / 1_000_000 + " ms"));
             }
         });
     }

@@ -69,6 +69,7 @@ public final class RedisRateLimitBackend implements RateLimitBackend {
     private final String keyStart;
     private final boolean cluster;
     private final BoundedWait wait;
+    private final Duration batchTimeout;
     private final String healthKey;
     /** Without a cluster, every decision goes through this one batcher; on a cluster, through its slot's. */
     private final CallBatcher<Call, RateLimitDecision> server;
@@ -89,6 +90,7 @@ public final class RedisRateLimitBackend implements RateLimitBackend {
         this.keyStart = keyPrefix + ":{";
         this.cluster = client.getConfig().isClusterConfig();
         this.wait = new BoundedWait(timeout.toMillis());
+        this.batchTimeout = timeout;
         this.healthKey = keyPrefix + ":health";
         this.server = cluster ? null : batcher();
         for (Algorithm algorithm : Algorithm.values()) {
@@ -167,7 +169,7 @@ public final class RedisRateLimitBackend implements RateLimitBackend {
     }
 
     private CallBatcher<Call, RateLimitDecision> batcher() {
-        return new CallBatcher<>(this::send, MAX_IN_FLIGHT, MAX_BATCH);
+        return new CallBatcher<>(this::send, MAX_IN_FLIGHT, MAX_BATCH, batchTimeout);
     }
 
     /** Decides one call through its batcher, waiting at most the operation timeout (queueing included). */

@@ -54,63 +54,56 @@ local time = redis.call('TIME')
 local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
 local result = {}
 -- A sliding window's members at this millisecond are named member .. n and scored nowtext (text already, so that
--- redis.call need not convert a number per member).
-local nowtext = tostring(now)
-local member = nowtext .. ':'
+-- redis.call need not convert a number per member); made by the first sliding window that consumes.
+local nowtext
+local member
 
--- Per key touched by this script (F: the window's counter key; S, T: the key itself):
-local value = {}    -- the count (F, S) or the tokens (T) as of the calls decided so far
-local stored = {}   -- F: the counter's value in Redis right now; S: the number of the next member name
-local first = {}    -- F: the count before this script; S: whether expired entries have been dropped
-local pending = {}  -- S: the members to add, as ZADD's arguments (score, name, score, name, ...)
-local kind = {}     -- the algorithm, and the limit, window and capacity of the last call that consumed from it
-local klimit = {}
-local kwindow = {}
-local kcapacity = {}
-local touched = {}  -- the keys, in the order first touched
-
--- The policies.
-local palgorithm = {}
-local plimit = {}
-local pwindow = {}
-local pcapacity = {}
+-- The policies, flat: algorithm, limit, window, capacity of policy p at 4p - 3 .. 4p. (Few tables: a lone call pays
+-- for each table a script makes, and tables cost more here than the redis.call()s.)
 local policies = tonumber(ARGV[1])
-for p = 1, policies do
-    local at = 2 + 4 * (p - 1)
-    palgorithm[p] = ARGV[at]
-    plimit[p] = tonumber(ARGV[at + 1])
-    pwindow[p] = tonumber(ARGV[at + 2])
-    pcapacity[p] = tonumber(ARGV[at + 3])
+local policy = { ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5]) }
+for p = 2, policies do
+    local at = 4 * p - 2
+    policy[4 * p - 3] = ARGV[at]
+    policy[4 * p - 2] = tonumber(ARGV[at + 1])
+    policy[4 * p - 1] = tonumber(ARGV[at + 2])
+    policy[4 * p] = tonumber(ARGV[at + 3])
 end
 
--- Per limit of the current call: its key (F: the window's), the count or tokens before the call, its policy and
--- its cost.
-local lkey = {}
-local before = {}
-local lpolicy = {}
-local lcost = {}
--- F: the window's counter key of each state key seen
-local windowkey = {}
+-- What the script knows of each key in KEYS it has touched, one record per key, made by the first call that touches
+-- it. The record's fields:
+local VALUE = 1    -- the count (F, S) or the tokens (T) as of the calls decided so far
+local HELD = 2     -- F: the counter's value in Redis right now; S: the number of the next member's name
+local FIRST = 3    -- F: the count before this script; S: whether expired entries have been dropped
+local KIND = 4     -- the algorithm
+local BEFORE = 5   -- the count or tokens before the current call (pass 1 to pass 2)
+local WINDOW = 6   -- the window, limit and capacity of the last call that consumed from it (nil: none did)
+local LIMIT = 7
+local CAPACITY = 8
+local TARGET = 9   -- the key written: F, the window's counter key; S, T, the key itself
+local PENDING = 10 -- S: the members to add, as ZADD's arguments (score, name, score, name, ...), or nil
+local state = {}
 
 -- Adds the members a sliding window's calls have taken in this script, 100 to a ZADD (well inside Lua's limit on
 -- unpacked arguments). A name that exists already (only after a clock stepped back) makes ZADD add fewer than asked;
 -- further names are tried until every permit has its member. The one function of the script: one closure per run.
-local function addpending(key)
-    local names = pending[key]
-    if #names == 0 then
+local function addpending(record)
+    local names = record[PENDING]
+    if names == nil then
         return
     end
+    local key = record[TARGET]
     local added = 0
     for j = 1, #names, 200 do
         added = added + redis.call('ZADD', key, unpack(names, j, math.min(j + 199, #names)))
     end
-    local n = stored[key]
+    local n = record[HELD]
     while added < #names / 2 do
         added = added + redis.call('ZADD', key, nowtext, member .. n)
         n = n + 1
     end
-    stored[key] = n
-    pending[key] = {}
+    record[HELD] = n
+    record[PENDING] = nil
 end
 
 local call = 2 + 4 * policies -- ARGV index of the current call's number of limits
@@ -125,69 +118,58 @@ while call <= #ARGV do
     -- Pass 1: read (first touch only) and check every limit.
     local all = true
     for i = 1, limits do
-        local at = call + 1 + 2 * (i - 1)
-        local p = tonumber(ARGV[at])
-        local algorithm = palgorithm[p]
-        local limit = plimit[p]
-        local window = pwindow[p]
+        local at = call + 2 * i - 1
+        local p = 4 * tonumber(ARGV[at]) - 3
+        local algorithm = policy[p]
+        local limit = policy[p + 1]
+        local window = policy[p + 2]
         local cost = tonumber(ARGV[at + 1])
         local key = KEYS[base + i]
+        local record = state[key]
         local ok
-        lpolicy[i] = p
-        lcost[i] = cost
         if algorithm == 'F' then
-            local k = windowkey[key]
-            if k == nil then
-                k = key .. (((now - (now % window)) / window) % 3)
-                windowkey[key] = k
-            end
-            key = k
-            local count = value[key]
-            if count == nil then
+            if record == nil then
+                local k = key .. (((now - (now % window)) / window) % 3)
+                local count
+                local held
                 if acquire then
-                    count = redis.call('INCRBY', key, cost) - cost
-                    stored[key] = count + cost
+                    count = redis.call('INCRBY', k, cost) - cost
+                    held = count + cost
                 else
-                    count = tonumber(redis.call('GET', key) or 0)
-                    stored[key] = count
+                    count = tonumber(redis.call('GET', k) or 0)
+                    held = count
                 end
-                value[key] = count
-                first[key] = count
-                kind[key] = 'F'
-                touched[#touched + 1] = key
+                record = { count, held, count, 'F', 0, nil, nil, nil, k }
+                state[key] = record
             end
-            before[i] = count
+            local count = record[VALUE]
+            record[BEFORE] = count
             ok = count + cost <= limit
         elseif algorithm == 'S' then
             -- Entries at or before now - window have left the window.
-            local count = value[key]
-            if count == nil then
+            if record == nil then
+                local count
                 if acquire then
                     redis.call('ZREMRANGEBYSCORE', key, '-inf', now - window)
                     count = redis.call('ZCARD', key)
-                    first[key] = true
                 else
                     count = redis.call('ZCOUNT', key, '(' .. (now - window), '+inf')
-                    first[key] = false
                 end
-                value[key] = count
                 -- Members taken in one millisecond are named '<ms>:<n>', n counting up from the live count:
                 -- within a millisecond the count only grows, so the names are new. Only a clock that stepped back
-                -- (or a window changed by redeployment) can make one exist already; the flush then tries further
+                -- (or a window changed by redeployment) can make one exist already; addpending then tries further
                 -- names.
-                stored[key] = count
-                pending[key] = {}
-                kind[key] = 'S'
-                touched[#touched + 1] = key
+                record = { count, count, acquire, 'S', 0, nil, nil, nil, key, nil }
+                state[key] = record
             end
-            before[i] = count
+            local count = record[VALUE]
+            record[BEFORE] = count
             ok = count + cost <= limit
         elseif algorithm == 'T' then
-            local tokens = value[key]
-            local capacity = pcapacity[p]
-            if tokens == nil then
+            if record == nil then
+                local capacity = policy[p + 3]
                 local packed = redis.call('GET', key)
-                tokens = capacity
+                local tokens = capacity
                 if packed then
                     local range = 281474976710656 -- 2^48
                     local left, last
@@ -206,16 +188,15 @@ while call <= #ARGV do
                     end
                     tokens = math.min(capacity, left + elapsed * limit / window)
                 end
-                value[key] = tokens
-                kind[key] = 'T'
-                touched[#touched + 1] = key
+                record = { tokens, 0, 0, 'T', 0, nil, nil, nil, key }
+                state[key] = record
             end
-            before[i] = tokens
+            local tokens = record[VALUE]
+            record[BEFORE] = tokens
             ok = tokens >= cost
         else
             return redis.error_reply('tollgate: unknown algorithm ' .. tostring(algorithm))
         end
-        lkey[i] = key
         all = all and ok
     end
 
@@ -224,20 +205,21 @@ while call <= #ARGV do
     local consume = acquire and all
     result[#result + 1] = all and 1 or 0
     for i = 1, limits do
-        local p = lpolicy[i]
-        local algorithm = palgorithm[p]
-        local limit = plimit[p]
-        local window = pwindow[p]
-        local cost = lcost[i]
-        local key = lkey[i]
+        local at = call + 2 * i - 1
+        local p = 4 * tonumber(ARGV[at]) - 3
+        local algorithm = policy[p]
+        local limit = policy[p + 1]
+        local window = policy[p + 2]
+        local cost = tonumber(ARGV[at + 1])
+        local record = state[KEYS[base + i]]
         local ok, remaining, reset, retry
         if algorithm == 'F' then
-            local count = before[i]
+            local count = record[BEFORE]
             ok = count + cost <= limit
             if consume then
                 count = count + cost
-                value[key] = count
-                kwindow[key] = window
+                record[VALUE] = count
+                record[WINDOW] = window
             end
             remaining = limit - count
             reset = 0 -- an empty window is full already
@@ -246,22 +228,30 @@ while call <= #ARGV do
             end
             retry = ok and 0 or reset
         elseif algorithm == 'S' then
-            local count = before[i]
+            local count = record[BEFORE]
             ok = count + cost <= limit
             if consume then
-                local names = pending[key]
-                local n = stored[key]
-                local at = #names
+                if member == nil then
+                    nowtext = tostring(now)
+                    member = nowtext .. ':'
+                end
+                local names = record[PENDING]
+                if names == nil then
+                    names = {}
+                    record[PENDING] = names
+                end
+                local n = record[HELD]
+                local last = #names
                 for _ = 1, cost do
-                    names[at + 1] = nowtext
-                    names[at + 2] = member .. n
-                    at = at + 2
+                    names[last + 1] = nowtext
+                    names[last + 2] = member .. n
+                    last = last + 2
                     n = n + 1
                 end
-                stored[key] = n
+                record[HELD] = n
                 count = count + cost
-                value[key] = count
-                kwindow[key] = window
+                record[VALUE] = count
+                record[WINDOW] = window
             end
             remaining = limit - count
             reset = 0
@@ -270,7 +260,8 @@ while call <= #ARGV do
                 reset = window -- the newest live entry is one of this call's
             else
                 -- These read the entries themselves: the members this script has taken go in first.
-                addpending(key)
+                addpending(record)
+                local key = record[TARGET]
                 local threshold = '(' .. (now - window)
                 if count > 0 then
                     -- the newest live entry
@@ -285,15 +276,15 @@ while call <= #ARGV do
                 end
             end
         else
-            local capacity = pcapacity[p]
-            local tokens = before[i]
+            local capacity = policy[p + 3]
+            local tokens = record[BEFORE]
             ok = tokens >= cost
             if consume then
                 tokens = tokens - cost
-                value[key] = tokens
-                klimit[key] = limit
-                kwindow[key] = window
-                kcapacity[key] = capacity
+                record[VALUE] = tokens
+                record[WINDOW] = window
+                record[LIMIT] = limit
+                record[CAPACITY] = capacity
             end
             remaining = math.floor(tokens)
             reset = math.ceil((capacity - tokens) * window / limit)
@@ -312,57 +303,50 @@ while call <= #ARGV do
 end
 
 -- Flush: write each key once, with what the script's calls left in it.
-for j = 1, #touched do
-    local key = touched[j]
-    local algorithm = kind[key]
+for _, record in pairs(state) do
+    local algorithm = record[KIND]
+    local key = record[TARGET]
+    local window = record[WINDOW]
     if algorithm == 'F' then
-        local count = value[key]
-        local held = stored[key]
+        local count = record[VALUE]
+        local held = record[HELD]
         if count == 0 then
             if held > 0 then
                 redis.call('DEL', key) -- a refused call leaves nothing behind
             end
+        elseif held == 0 then
+            redis.call('SET', key, count, 'PX', window - (now % window))
         else
-            local ttl = kwindow[key]
-            if ttl then
-                ttl = ttl - (now % ttl)
+            if count > held then
+                redis.call('INCRBY', key, count - held)
+            elseif count < held then
+                redis.call('DECRBY', key, held - count) -- a refusal taking its increment back
             end
-            if held == 0 then
-                redis.call('SET', key, count, 'PX', ttl)
-            else
-                if count > held then
-                    redis.call('INCRBY', key, count - held)
-                elseif count < held then
-                    redis.call('DECRBY', key, held - count) -- a refusal taking its increment back
-                end
-                if first[key] == 0 then
-                    -- the first acquire's increment created the counter, which still needs its expiry
-                    redis.call('PEXPIRE', key, ttl)
-                end
+            if record[FIRST] == 0 then
+                -- the first acquire's increment created the counter, which still needs its expiry
+                redis.call('PEXPIRE', key, window - (now % window))
             end
         end
-    elseif algorithm == 'S' then
-        local window = kwindow[key]
-        if window then
-            if #pending[key] > 0 and not first[key] then
+    elseif window then
+        if algorithm == 'S' then
+            if record[PENDING] and not record[FIRST] then
                 redis.call('ZREMRANGEBYSCORE', key, '-inf', now - window)
             end
-            addpending(key)
+            addpending(record)
             redis.call('PEXPIRE', key, window)
-        end
-    elseif klimit[key] then
-        local tokens = value[key]
-        local capacity = kcapacity[key]
-        local ttl = math.ceil((capacity - tokens) * kwindow[key] / klimit[key])
-        local packed
-        if ttl <= 30000 then
-            packed = struct.pack('<dI2', tokens, now % 65536)
-        elseif ttl <= 2000000000 then
-            packed = struct.pack('<dI4', tokens, now % 4294967296)
         else
-            packed = struct.pack('<dI6', tokens, now)
+            local tokens = record[VALUE]
+            local ttl = math.ceil((record[CAPACITY] - tokens) * window / record[LIMIT])
+            local packed
+            if ttl <= 30000 then
+                packed = struct.pack('<dI2', tokens, now % 65536)
+            elseif ttl <= 2000000000 then
+                packed = struct.pack('<dI4', tokens, now % 4294967296)
+            else
+                packed = struct.pack('<dI6', tokens, now)
+            end
+            redis.call('SET', key, packed, 'PX', ttl)
         end
-        redis.call('SET', key, packed, 'PX', ttl)
     end
 end
 return result

@@ -2,6 +2,7 @@ package dev.tollgate.internal.redis;
 
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -13,6 +14,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -23,6 +25,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * {@code RedisRateLimitBackendTest}'s).
  */
 class CallBatcherTest {
+
+    private static final Duration MINUTE = Duration.ofMinutes(1);
 
     /** Records every batch sent and lets the test answer each when it chooses. */
     private static final class ManualSender implements Function<List<String>, CompletionStage<List<String>>> {
@@ -46,7 +50,7 @@ class CallBatcherTest {
     @Test
     void aLoneCallIsSentAtOnceAndAlone() throws Exception {
         ManualSender sender = new ManualSender();
-        CallBatcher<String, String> batcher = new CallBatcher<>(sender, 1, 64);
+        CallBatcher<String, String> batcher = new CallBatcher<>(sender, 1, 64, MINUTE);
 
         CompletableFuture<String> answer = batcher.submit("a");
 
@@ -58,7 +62,7 @@ class CallBatcherTest {
     @Test
     void callsThatArriveWhileOneIsOutstandingLeaveTogetherWhenItIsAnswered() throws Exception {
         ManualSender sender = new ManualSender();
-        CallBatcher<String, String> batcher = new CallBatcher<>(sender, 1, 64);
+        CallBatcher<String, String> batcher = new CallBatcher<>(sender, 1, 64, MINUTE);
         CompletableFuture<String> first = batcher.submit("a");
         List<CompletableFuture<String>> waiting = new ArrayList<>();
         for (String call : List.of("b", "c", "d")) {
@@ -78,7 +82,7 @@ class CallBatcherTest {
     @Test
     void batchesAreCappedAndQueuedCallsLeaveInOrder() {
         ManualSender sender = new ManualSender();
-        CallBatcher<String, String> batcher = new CallBatcher<>(sender, 1, 2);
+        CallBatcher<String, String> batcher = new CallBatcher<>(sender, 1, 2, MINUTE);
         batcher.submit("a");
         for (String call : List.of("b", "c", "d", "e", "f")) {
             batcher.submit(call);
@@ -94,7 +98,7 @@ class CallBatcherTest {
     @Test
     void asManyBatchesAsAllowedAreOutstandingAtOnce() {
         ManualSender sender = new ManualSender();
-        CallBatcher<String, String> batcher = new CallBatcher<>(sender, 2, 64);
+        CallBatcher<String, String> batcher = new CallBatcher<>(sender, 2, 64, MINUTE);
         batcher.submit("a");
         batcher.submit("b");
         batcher.submit("c");
@@ -108,7 +112,7 @@ class CallBatcherTest {
     @Test
     void aCallWhoseCallerStoppedWaitingIsNotSent() {
         ManualSender sender = new ManualSender();
-        CallBatcher<String, String> batcher = new CallBatcher<>(sender, 1, 64);
+        CallBatcher<String, String> batcher = new CallBatcher<>(sender, 1, 64, MINUTE);
         batcher.submit("a");
         CompletableFuture<String> abandoned = batcher.submit("b");
         CompletableFuture<String> kept = batcher.submit("c");
@@ -123,7 +127,7 @@ class CallBatcherTest {
     @Test
     void aFailedBatchFailsEachOfItsCallsAndTheNextBatchStillLeaves() {
         ManualSender sender = new ManualSender();
-        CallBatcher<String, String> batcher = new CallBatcher<>(sender, 1, 64);
+        CallBatcher<String, String> batcher = new CallBatcher<>(sender, 1, 64, MINUTE);
         CompletableFuture<String> first = batcher.submit("a");
         CompletableFuture<String> second = batcher.submit("b");
         CompletableFuture<String> third = batcher.submit("c");
@@ -147,7 +151,7 @@ class CallBatcherTest {
                 throw new IllegalStateException("client shut down");
             }
             return CompletableFuture.completedFuture(calls.stream().map(String::toUpperCase).toList());
-        }, 1, 64);
+        }, 1, 64, MINUTE);
 
         assertThatThrownBy(() -> batcher.submit("boom").get()).hasRootCauseMessage("client shut down");
         assertThat(batcher.submit("x").join()).isEqualTo("X");
@@ -156,7 +160,7 @@ class CallBatcherTest {
     @Test
     void anAnswerOfTheWrongSizeFailsTheBatch() {
         CallBatcher<String, String> batcher = new CallBatcher<>(calls -> CompletableFuture.completedFuture(List.of()),
-                1, 64);
+                1, 64, MINUTE);
 
         assertThatThrownBy(() -> batcher.submit("a").get()).hasRootCauseMessage("A batch of 1 calls got 0 answers");
     }
@@ -169,7 +173,7 @@ class CallBatcherTest {
         CallBatcher<String, String> batcher = new CallBatcher<>(calls -> {
             batchSizes.add(calls.size());
             return CompletableFuture.supplyAsync(() -> calls.stream().map(c -> c + "!").toList(), loop);
-        }, 1, 8);
+        }, 1, 8, MINUTE);
         int callers = 16;
         int calls = 2_000;
         ExecutorService pool = Executors.newFixedThreadPool(callers);
@@ -203,8 +207,29 @@ class CallBatcherTest {
     }
 
     @Test
+    void aBatchNeverAnsweredIsFailedByTheFirstCallerToFindNoRoomAfterItsTimeout() throws Exception {
+        ManualSender sender = new ManualSender();
+        CallBatcher<String, String> batcher = new CallBatcher<>(sender, 1, 64, Duration.ofMillis(50));
+        CompletableFuture<String> lost = batcher.submit("a");
+        CompletableFuture<String> early = batcher.submit("b"); // within the timeout: waits its turn
+        assertThat(lost).isNotDone();
+
+        Thread.sleep(100);
+        CompletableFuture<String> late = batcher.submit("c");
+
+        assertThatThrownBy(() -> lost.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(TimeoutException.class);
+        // the place it held went to the calls queued since, which are answered as usual
+        assertThat(sender.batches).containsExactly(List.of("a"), List.of("b", "c"));
+        sender.answer(1);
+        assertThat(early.get(10, TimeUnit.SECONDS)).isEqualTo("B");
+        assertThat(late.get(10, TimeUnit.SECONDS)).isEqualTo("C");
+        sender.answer(0); // an answer after all: too late, and harmless
+        assertThat(lost).isCompletedExceptionally();
+    }
+
+    @Test
     void limitsBelowOneAreRefused() {
-        assertThatThrownBy(() -> new CallBatcher<String, String>(c -> null, 0, 1))
+        assertThatThrownBy(() -> new CallBatcher<String, String>(c -> null, 0, 1, MINUTE))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at least 1");
     }
 }

@@ -181,7 +181,8 @@ class RedisRateLimitBackendTest {
     @Test
     void aScriptReadsAndWritesEachKeyOnceHoweverManyOfItsCallsUseIt() {
         LimitRequest fixed = new LimitRequest("f", "mo", LimitPolicy.window(Algorithm.FIXED_WINDOW, 1000, MINUTE), 1);
-        LimitRequest sliding = new LimitRequest("s", "mo", LimitPolicy.window(Algorithm.SLIDING_WINDOW, 1000, MINUTE), 1);
+        LimitRequest sliding = new LimitRequest("s", "mo",
+                LimitPolicy.window(Algorithm.SLIDING_WINDOW, 1000, MINUTE), 1);
         LimitRequest bucket = new LimitRequest("t", "mo", LimitPolicy.tokenBucket(1000, MINUTE, 1000), 1);
         backend.acquire(List.of(fixed, sliding, bucket)); // the counter exists: no PEXPIRE below
         inspector.call("CONFIG", "RESETSTAT");

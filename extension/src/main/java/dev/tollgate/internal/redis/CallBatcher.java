@@ -10,6 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 
 /**
@@ -43,7 +44,8 @@ final class CallBatcher<I, O> {
     private final AtomicInteger inFlight = new AtomicInteger();
 
     /**
-     * @param sender      sends a batch; its stage completes with one answer per call, in the batch's order
+     * @param sender      sends a batch; its stage completes with one answer per call, in the batch's order. The
+     *                    stage is the batcher's: it completes it exceptionally when the batch is overdue
      * @param maxInFlight batches outstanding at most (at least 1)
      * @param maxBatch    calls per batch at most (at least 1)
      * @param timeout     how long a batch waits for its answer at most
@@ -59,8 +61,20 @@ final class CallBatcher<I, O> {
         this.timeoutNanos = timeout.toNanos();
     }
 
-    /** Queues {@code call}; the future completes with its answer, or with the failure of the batch it went in. */
+    /** Sends or queues {@code call}; the future completes with its answer, or with the failure of its batch. */
     CompletableFuture<O> submit(I call) {
+        if (queue.isEmpty() && takePlace()) {
+            // The common case at low load: nothing is waiting, so the call leaves at once, on its own, unqueued.
+            CompletableFuture<O> answer = new CompletableFuture<>();
+            send(List.of(call), (answers, failure) -> {
+                if (failure != null) {
+                    answer.completeExceptionally(failure);
+                } else {
+                    answer.complete(answers.get(0));
+                }
+            });
+            return answer;
+        }
         Waiting<I, O> waiting = new Waiting<>(call);
         queue.add(waiting);
         drain();
@@ -74,21 +88,38 @@ final class CallBatcher<I, O> {
      */
     private void drain() {
         while (!queue.isEmpty()) {
-            int outstanding = inFlight.get();
-            if (outstanding >= maxInFlight) {
-                failOverdue();
-                return;
-            }
-            if (!inFlight.compareAndSet(outstanding, outstanding + 1)) {
-                continue;
+            if (!takePlace()) {
+                if (inFlight.get() >= maxInFlight) {
+                    failOverdue();
+                    return;
+                }
+                continue; // lost a race for a place that is still free
             }
             List<Waiting<I, O>> batch = take();
             if (batch.isEmpty()) {
                 inFlight.decrementAndGet();
-            } else {
-                send(batch);
+                continue;
             }
+            List<I> calls = new ArrayList<>(batch.size());
+            for (Waiting<I, O> waiting : batch) {
+                calls.add(waiting.call);
+            }
+            send(calls, (answers, failure) -> {
+                for (int i = 0; i < batch.size(); i++) {
+                    if (failure != null) {
+                        batch.get(i).answer.completeExceptionally(failure);
+                    } else {
+                        batch.get(i).answer.complete(answers.get(i));
+                    }
+                }
+            });
         }
+    }
+
+    /** Takes a place in flight if there is one (one attempt). */
+    private boolean takePlace() {
+        int taken = inFlight.get();
+        return taken < maxInFlight && inFlight.compareAndSet(taken, taken + 1);
     }
 
     private List<Waiting<I, O>> take() {
@@ -102,42 +133,26 @@ final class CallBatcher<I, O> {
         return batch;
     }
 
-    private void send(List<Waiting<I, O>> batch) {
-        List<I> calls = new ArrayList<>(batch.size());
-        for (Waiting<I, O> waiting : batch) {
-            calls.add(waiting.call);
-        }
-        // The batch's own future: failOverdue may complete it, which must not touch the sender's.
-        CompletableFuture<List<O>> reply = new CompletableFuture<>();
-        long sentAt = System.nanoTime();
-        outstanding.put(reply, sentAt);
+    /** Sends {@code calls}, which hold a place in flight; frees the place when answered, then delivers. */
+    private void send(List<I> calls, BiConsumer<List<O>, Throwable> deliver) {
+        CompletableFuture<List<O>> reply;
         try {
-            sender.apply(calls).whenComplete((answers, failure) -> {
-                if (failure != null) {
-                    reply.completeExceptionally(failure);
-                } else {
-                    reply.complete(answers);
-                }
-            });
+            reply = sender.apply(calls).toCompletableFuture();
         } catch (RuntimeException e) {
-            reply.completeExceptionally(e);
+            reply = CompletableFuture.failedFuture(e);
         }
-        reply.whenComplete((answers, failure) -> {
-            outstanding.remove(reply);
+        CompletableFuture<List<O>> sent = reply;
+        outstanding.put(sent, System.nanoTime());
+        sent.whenComplete((answers, failure) -> {
+            outstanding.remove(sent);
             // The next batch leaves before this one's callers are woken: that is the order that keeps Redis busy.
             inFlight.decrementAndGet();
             drain();
-            if (failure == null && answers.size() != batch.size()) {
-                failure = new IllegalStateException("A batch of " + batch.size() + " calls got " + answers.size()
+            if (failure == null && answers.size() != calls.size()) {
+                failure = new IllegalStateException("A batch of " + calls.size() + " calls got " + answers.size()
                         + " answers");
             }
-            for (int i = 0; i < batch.size(); i++) {
-                if (failure != null) {
-                    batch.get(i).answer.completeExceptionally(failure);
-                } else {
-                    batch.get(i).answer.complete(answers.get(i));
-                }
-            }
+            deliver.accept(answers, failure);
         });
     }
 

@@ -167,7 +167,7 @@ public final class Report {
      */
     private void http() throws IOException {
         Map<String, List<Wrk>> runs = new LinkedHashMap<>();
-        for (String mode : List.of("off", "fixed", "sliding")) {
+        for (String mode : List.of("off", "memory", "fixed", "sliding")) {
             for (int round = 1; Files.exists(dir.resolve("http-" + mode + "-r" + round + ".txt")); round++) {
                 runs.computeIfAbsent(mode, m -> new ArrayList<>())
                         .add(Wrk.parse(Files.readString(dir.resolve("http-" + mode + "-r" + round + ".txt"))));
@@ -179,13 +179,14 @@ public final class Report {
         List<Wrk> off = runs.get("off");
         out.append("\n## HTTP: the example's `GET /api/search` on Payara Micro, Redis backend\n\n")
                 .append("Medians of ").append(off == null ? 0 : off.size())
-                .append(" rounds; each round runs the three in turn.\n\n")
-                .append("| `@RateLimit` | requests/s | × without | p50 | p99 | Payara CPU / request | Redis CPU / request |"
-                        + " requests/s of each round |\n")
-                .append("|---|---:|---:|---:|---:|---:|---:|---|\n");
+                .append(" rounds; each round runs them in turn. CPU and context switches are per request.\n\n")
+                .append("| `@RateLimit` | requests/s | × without | p50 | p99 | Payara CPU | of which Redisson's event loop |"
+                        + " Payara context switches | Redis CPU | requests/s of each round |\n")
+                .append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
         runs.forEach((mode, rounds) -> {
             String label = switch (mode) {
                 case "off" -> "disabled (`tollgate.ratelimit.enabled=false`)";
+                case "memory" -> "FIXED_WINDOW, in-memory backend (no Redis), limit not reached";
                 case "fixed" -> "FIXED_WINDOW, limit not reached";
                 default -> "SLIDING_WINDOW (the example's), limit not reached";
             };
@@ -200,9 +201,11 @@ public final class Report {
                     .append(fmt("%.2f ms", median(rounds, Wrk::p50))).append(" | ")
                     .append(fmt("%.2f ms", median(rounds, Wrk::p99))).append(" | ")
                     .append(fmt("%.0f µs", median(rounds, Wrk::payaraMicros))).append(" | ")
-                    .append(fmt("%.1f µs", median(rounds, Wrk::redisMicros))).append(" | ")
+                    .append(fmt("%.0f µs", median(rounds, Wrk::nettyMicros))).append(" | ")
+                    .append(fmt("%.2f", median(rounds, Wrk::switches))).append(" | ")
+                    .append(mode.equals("memory") ? "" : fmt("%.1f µs", median(rounds, Wrk::redisMicros))).append(" | ")
                     .append(String.join(", ", rounds.stream().map(w -> fmt("%.0f", w.rps)).toList())).append(" |\n");
-            if (!ratios.isEmpty() && !mode.equals("off")) {
+            if (!ratios.isEmpty() && !mode.equals("off") && !mode.equals("memory")) {
                 double ratio = median(ratios, r -> r);
                 check(ratio >= 0.85, "HTTP throughput with the limiter (" + mode + ") ≥ 0.85 × without: "
                         + fmt("%.2f", ratio) + " (median of the rounds)");
@@ -310,10 +313,12 @@ public final class Report {
     }
 
     /**
-     * Requests per second, the 50th and 99th percentile latency (ms) of one {@code wrk --latency} run, and the CPU
-     * time Payara Micro and Redis spent per request (µs) while it ran.
+     * Requests per second, the 50th and 99th percentile latency (ms) of one {@code wrk --latency} run, and per request
+     * while it ran: the CPU time (µs) of Payara Micro, of its Redisson event-loop threads and of Redis, and Payara's
+     * context switches.
      */
-    record Wrk(double rps, double p50, double p99, double payaraMicros, double redisMicros) {
+    record Wrk(double rps, double p50, double p99, double payaraMicros, double redisMicros, double nettyMicros,
+               double switches) {
         static Wrk parse(String text) {
             Matcher rps = Pattern.compile("Requests/sec:\\s+([0-9.]+)").matcher(text);
             Matcher requests = Pattern.compile("(\\d+) requests in").matcher(text);
@@ -321,11 +326,14 @@ public final class Report {
                 throw new IllegalArgumentException("No Requests/sec in wrk output");
             }
             double n = Double.parseDouble(requests.group(1));
-            Matcher cpu = Pattern.compile("cpu ms: payara ([0-9.]+) redis ([0-9.]+)").matcher(text);
+            Matcher cpu = Pattern.compile("cpu ms: payara ([0-9.]+) redis ([0-9.-]+) netty ([0-9.]+)").matcher(text);
+            Matcher switches = Pattern.compile("context switches: ([0-9]+)").matcher(text);
             boolean hasCpu = cpu.find();
             return new Wrk(Double.parseDouble(rps.group(1)), percentile(text, "50"), percentile(text, "99"),
                     hasCpu ? Double.parseDouble(cpu.group(1)) * 1000 / n : Double.NaN,
-                    hasCpu ? Double.parseDouble(cpu.group(2)) * 1000 / n : Double.NaN);
+                    hasCpu ? Double.parseDouble(cpu.group(2)) * 1000 / n : Double.NaN,
+                    hasCpu ? Double.parseDouble(cpu.group(3)) * 1000 / n : Double.NaN,
+                    switches.find() ? Double.parseDouble(switches.group(1)) / n : Double.NaN);
         }
 
         private static double percentile(String text, String p) {

@@ -27,11 +27,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * Rate limits kept in Redis, shared by every instance of an application that uses the same Redis and key prefix.
  *
  * <p>Each decision is decided by {@code rate_limit.lua}, which reads the server's clock, checks every limit and
- * consumes from all of them only if all have room. A decision made while none is outstanding is one script call of
- * its own; decisions that arrive while one is outstanding wait for it and then go together, as one script call that
- * decides them one after the other ({@link CallBatcher}; per slot on a Redis Cluster). So a decision costs at most
- * one round trip, and under load a round trip, the script's start and the server's clock are shared: measured in
- * {@code benchmarks/} (docs/benchmarks.md). Keys are {@code <prefix>:{<partition>}<limiter id>} ({@code -} for
+ * consumes from all of them only if all have room. A decision that finds fewer than {@link #MAX_IN_FLIGHT} script
+ * calls outstanding (and none queued) is one script call of its own; decisions that arrive while that many are
+ * outstanding wait for one to come back and then go together, as one script call that decides them one after the
+ * other ({@link CallBatcher}; per slot on a Redis Cluster). So a decision costs at most one round trip, and under load
+ * a round trip, the script's start and the server's clock are shared: measured in {@code benchmarks/}
+ * (docs/benchmarks.md). Keys are {@code <prefix>:{<partition>}<limiter id>} ({@code -} for
  * the shared partition), and a fixed window's counter adds one digit for its window: the partition is the hash tag, so
  * the limits of one caller on one method land in one slot of a Redis Cluster and are decided by one script.
  *

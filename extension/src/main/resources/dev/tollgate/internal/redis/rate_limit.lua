@@ -115,7 +115,7 @@ while call <= #ARGV do
         limits = -limits
     end
 
-    -- Pass 1: read (first touch only) and check every limit.
+    -- Pass 1: read (first touch of a key only: it makes the key's record) and check every limit.
     local all = true
     for i = 1, limits do
         local at = call + 2 * i - 1
@@ -142,9 +142,6 @@ while call <= #ARGV do
                 record = { count, held, count, 'F', 0, nil, nil, nil, k }
                 state[key] = record
             end
-            local count = record[VALUE]
-            record[BEFORE] = count
-            ok = count + cost <= limit
         elseif algorithm == 'S' then
             -- Entries at or before now - window have left the window.
             if record == nil then
@@ -162,9 +159,6 @@ while call <= #ARGV do
                 record = { count, count, acquire, 'S', 0, nil, nil, nil, key, nil }
                 state[key] = record
             end
-            local count = record[VALUE]
-            record[BEFORE] = count
-            ok = count + cost <= limit
         elseif algorithm == 'T' then
             if record == nil then
                 local capacity = policy[p + 3]
@@ -191,11 +185,16 @@ while call <= #ARGV do
                 record = { tokens, 0, 0, 'T', 0, nil, nil, nil, key }
                 state[key] = record
             end
-            local tokens = record[VALUE]
-            record[BEFORE] = tokens
-            ok = tokens >= cost
         else
             return redis.error_reply('tollgate: unknown algorithm ' .. tostring(algorithm))
+        end
+        -- the count (F, S) or the tokens (T) before this call
+        local before = record[VALUE]
+        record[BEFORE] = before
+        if algorithm == 'T' then
+            ok = before >= cost
+        else
+            ok = before + cost <= limit
         end
         all = all and ok
     end

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.ToDoubleFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -213,7 +214,7 @@ public final class Report {
         });
     }
 
-    private static <T> double median(List<T> values, java.util.function.ToDoubleFunction<T> of) {
+    private static <T> double median(List<T> values, ToDoubleFunction<T> of) {
         double[] sorted = values.stream().mapToDouble(of).sorted().toArray();
         int n = sorted.length;
         return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;

@@ -200,7 +200,8 @@ while call <= #ARGV do
     end
 
     -- Pass 2: consume from every limit if all of them have room, and report each limit's permitted, remaining,
-    -- reset and retry-after.
+    -- reset and retry-after. It reads each limit's arguments again rather than keep them from pass 1: a table per
+    -- call to keep them in would cost a lone call more than the two conversions do.
     local consume = acquire and all
     result[#result + 1] = all and 1 or 0
     for i = 1, limits do

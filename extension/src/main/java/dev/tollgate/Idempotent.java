@@ -90,4 +90,28 @@ public @interface Idempotent {
     /** {@code false} turns the guard off, for example through configuration. Default {@code true}. */
     @Nonbinding
     boolean enabled() default true;
+
+    /**
+     * What a call gets when the store (Redis) cannot claim its key: it did not answer in time, refused the
+     * connection, or the circuit breaker is open. Default {@link FailureMode#REJECT}. A store that fails
+     * <em>after</em> the method ran never turns the method's result into an error: the caller gets the result,
+     * and since it could not be stored, a retry after the key's lease runs out runs the method again.
+     */
+    @Nonbinding
+    FailureMode failureMode() default FailureMode.REJECT;
+
+    /** What an idempotent call does while its store is unavailable. */
+    enum FailureMode {
+        /**
+         * Refuse the call without running the method, since running it once only cannot be promised: HTTP
+         * {@code 503} with {@code Retry-After} and a problem+json body; other callers get a runtime exception
+         * saying that the store is unavailable.
+         */
+        REJECT,
+        /**
+         * Run the method without the guarantee: no key is claimed, nothing is stored or replayed, so a retry in
+         * that time runs it again. Counted in metrics ({@code tollgate.idempotency.fallbacks.total}).
+         */
+        EXECUTE
+    }
 }

@@ -150,6 +150,14 @@ public @interface RateLimit {
     @Nonbinding
     boolean tiered() default false;
 
+    /**
+     * What a call gets while Redis cannot decide: it did not answer within {@code tollgate.redis.timeout}, refused
+     * the connection, or the circuit breaker is open after repeated failures. Default {@link FailureMode#LOCAL}.
+     * Has no effect without Redis ({@code tollgate.redis.address} unset): the in-memory backend does not fail.
+     */
+    @Nonbinding
+    FailureMode failureMode() default FailureMode.LOCAL;
+
     /** How a limit counts permits. */
     enum Algorithm {
         /**
@@ -167,6 +175,24 @@ public @interface RateLimit {
          * holding the long-run rate.
          */
         TOKEN_BUCKET
+    }
+
+    /** What a limit decides while its backend (Redis) is unavailable. */
+    enum FailureMode {
+        /**
+         * Decide on this instance, with the in-memory backend, the same algorithm and the same settings, scaled by
+         * {@code tollgate.ratelimit.local-share} (default 1.0). Every instance then limits on its own, so N
+         * instances admit up to N times the limit (or N × share × limit) while Redis is away. Calls are refused
+         * with 429 as usual when the local limit runs out.
+         */
+        LOCAL,
+        /** Let the call through without counting it against the limit (counted in metrics). */
+        ALLOW,
+        /**
+         * Refuse the call: HTTP {@code 503} with {@code Retry-After} and a problem+json body. Once the circuit
+         * breaker is open, refusals are answered without waiting for Redis.
+         */
+        REJECT
     }
 
     /** Container of repeated {@link RateLimit}s; not used directly. */

@@ -58,7 +58,7 @@ public class IdempotentCalls {
         engine = new IdempotencyEngine(backing, 30_000, RateLimitMetrics.NONE, Transactions.lookup(),
                 new ResponseLimits(ResponseLimits.DEFAULT_MAX_BODY_BYTES, ResponseLimits.DEFAULT_HEADERS));
         method = new IdempotentMethod("Orders#place()", new IdempotencySettings("bench/place", TTL, 0, true,
-                List.of(), -1), false, String.class);
+                List.of(), -1, dev.tollgate.Idempotent.FailureMode.REJECT), false, String.class);
         completedKey = "completed-" + System.nanoTime();
         engine.claim(method, completedKey, "fp").claim().complete(RESULT, TTL);
     }

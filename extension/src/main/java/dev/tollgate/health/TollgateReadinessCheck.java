@@ -9,7 +9,12 @@ import org.eclipse.microprofile.health.Readiness;
 
 /**
  * The {@code tollgate-redis} readiness check: whether Tollgate's store answers. Up, with {@code backend=memory},
- * when no Redis is configured; with Redis, up only if a command is answered within the configured timeout.
+ * when no Redis is configured. With Redis, its data holds the circuit breaker's state ({@code breaker}: CLOSED,
+ * OPEN or HALF_OPEN); it is up while Redis answers, and while Redis does not it stays up as long as some guarded
+ * method's failure modes still serve calls ({@code failure-modes=serving}: no enforced {@code REJECT} limit, and
+ * not {@code @Idempotent} with {@code REJECT}), since every instance shares the Redis and taking them all out of
+ * service would stop the whole application. It is down only when every guarded method would refuse
+ * ({@code failure-modes=refusing}). While the breaker is open the check does not wait for Redis.
  *
  * <p>Tollgate registers this check by itself wherever the MicroProfile Health API is present. <b>On WildFly</b>,
  * the health subsystem only looks for checks among the application's own classes, so an application that wants
@@ -42,11 +47,21 @@ public class TollgateReadinessCheck implements HealthCheck {
             return HealthCheckResponse.named(NAME).down().withData("reason", "not deployed").build();
         }
         var builder = HealthCheckResponse.named(NAME).withData("backend", backend.name());
+        var circuit = runtime.circuit();
+        if (circuit != null) {
+            builder.withData("breaker", circuit.stateName());
+        }
         try {
             backend.ping();
             return builder.up().build();
         } catch (RuntimeException e) {
-            return builder.down().withData("error", String.valueOf(e.getMessage())).build();
+            builder.withData("error", String.valueOf(e.getMessage()));
+            // Every instance shares the Redis: taking them all out of service would turn its outage into one of
+            // the whole application, while the failure modes keep serving.
+            if (runtime.servesDuringOutage()) {
+                return builder.withData("failure-modes", "serving").up().build();
+            }
+            return builder.withData("failure-modes", "refusing").down().build();
         }
     }
 }

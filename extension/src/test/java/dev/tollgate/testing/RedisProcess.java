@@ -19,14 +19,17 @@ import java.util.stream.Stream;
  */
 public final class RedisProcess implements AutoCloseable {
 
-    private final RedisServer server;
+    private volatile RedisServer server;
     private final Path workDir;
     private final int port;
+    private final Path configFile;
+    private long frozenPid;
 
-    private RedisProcess(RedisServer server, Path workDir, int port) {
+    private RedisProcess(RedisServer server, Path workDir, int port, Path configFile) {
         this.server = server;
         this.workDir = workDir;
         this.port = port;
+        this.configFile = configFile;
     }
 
     /** Starts a server with persistence off. */
@@ -48,27 +51,98 @@ public final class RedisProcess implements AutoCloseable {
             Files.createDirectories(base);
             workDir = Files.createTempDirectory(base, "server-");
             int port = freePort();
-            RedisServerBuilder builder = RedisServer.newRedisServer()
-                    .executableProvider(ExecutableProvider.newJarResourceProvider(workDir.toFile()));
-            if (configFile != null) {
-                builder.configFile(configFile);
-            }
-            RedisServer server = builder
-                    .bind("127.0.0.1")
-                    .port(port)
-                    .setting("dir " + workDir)
-                    .setting("save \"\"")
-                    .setting("appendonly no")
-                    .onShutdownForceStop(true)
-                    .build();
+            RedisServer server = server(configFile, workDir, port);
             server.start();
-            return new RedisProcess(server, workDir, port);
+            return new RedisProcess(server, workDir, port, configFile);
         } catch (IOException | RuntimeException e) {
             if (workDir != null) {
                 deleteRecursively(workDir);
             }
             throw e instanceof IOException io ? new UncheckedIOException("Cannot start redis-server", io)
                     : (RuntimeException) e;
+        }
+    }
+
+    private static RedisServer server(Path configFile, Path workDir, int port) throws IOException {
+        RedisServerBuilder builder = RedisServer.newRedisServer()
+                .executableProvider(ExecutableProvider.newJarResourceProvider(workDir.toFile()));
+        if (configFile != null) {
+            builder.configFile(configFile);
+        }
+        return builder
+                .bind("127.0.0.1")
+                .port(port)
+                .setting("dir " + workDir)
+                .setting("save \"\"")
+                .setting("appendonly no")
+                .onShutdownForceStop(true)
+                .build();
+    }
+
+    /** The server process's id, from {@code INFO server}. */
+    public long pid() {
+        try (RedisInspector inspector = inspector()) {
+            for (String line : ((String) inspector.call("INFO", "server")).split("\r\n")) {
+                if (line.startsWith("process_id:")) {
+                    return Long.parseLong(line.substring("process_id:".length()).trim());
+                }
+            }
+        }
+        throw new IllegalStateException("INFO server named no process_id");
+    }
+
+    /**
+     * Freezes the server with {@code SIGSTOP}: connections stay open and commands are accepted by the kernel but
+     * never answered, as with a stalled or partitioned Redis. {@link #thaw} resumes it.
+     */
+    public synchronized void freeze() {
+        long pid = pid();
+        signal("STOP", pid);
+        frozenPid = pid;
+    }
+
+    /** Resumes a server frozen by {@link #freeze} ({@code SIGCONT}); it then answers what was queued. */
+    public synchronized void thaw() {
+        if (frozenPid > 0) {
+            signal("CONT", frozenPid);
+            frozenPid = 0;
+        }
+    }
+
+    /** Kills the server at once ({@code SIGKILL}), as a crash would; {@link #restart} starts a new one. */
+    public void kill() {
+        long pid = pid();
+        signal("KILL", pid);
+        ProcessHandle.of(pid).ifPresent(handle -> handle.onExit().join());
+        try {
+            server.stop(); // lets embedded-redis forget the dead process
+        } catch (IOException | RuntimeException ignored) {
+            // already gone
+        }
+    }
+
+    /** Starts a new, empty server on the same port, after {@link #kill} or {@link #stop}. */
+    public void restart() {
+        try {
+            RedisServer next = server(configFile, workDir, port);
+            next.start();
+            server = next;
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot restart redis-server on port " + port, e);
+        }
+    }
+
+    private static void signal(String signal, long pid) {
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).inheritIO().start();
+            if (kill.waitFor() != 0) {
+                throw new IllegalStateException("kill -" + signal + " " + pid + " failed");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         }
     }
 
@@ -98,6 +172,7 @@ public final class RedisProcess implements AutoCloseable {
     @Override
     public void close() {
         try {
+            thaw(); // a frozen server would not act on the shutdown that stop() sends
             if (server.isActive()) {
                 server.stop();
             }

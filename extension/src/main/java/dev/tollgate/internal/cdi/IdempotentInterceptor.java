@@ -84,6 +84,9 @@ public class IdempotentInterceptor {
         }
         Attempt attempt = engine.claim(method, scopedKey(method, request, key == null ? fingerprint : key),
                 fingerprint);
+        if (attempt.unguarded()) {
+            return invocation.proceed();
+        }
         if (attempt.replay() != null) {
             throw new ReplayedResponse(attempt.replay());
         }
@@ -125,6 +128,9 @@ public class IdempotentInterceptor {
             key = fingerprint;
         }
         Attempt attempt = engine.claim(method, scopedKey(method, request, key), fingerprint);
+        if (attempt.unguarded()) {
+            return invocation.proceed();
+        }
         if (attempt.replay() != null) {
             return replay(method, invocation, attempt.replay(), values);
         }

@@ -4,6 +4,7 @@ import dev.tollgate.internal.ratelimit.CallerTiers;
 import dev.tollgate.internal.ratelimit.GuardedMethod;
 import dev.tollgate.internal.ratelimit.RateLimitBackend;
 import dev.tollgate.internal.ratelimit.RateLimitEnforcer;
+import dev.tollgate.internal.resilience.BackendCircuit;
 
 import java.lang.reflect.Method;
 import java.util.Map;
@@ -17,11 +18,29 @@ public final class RateLimitRuntime {
     private volatile Map<Method, GuardedMethod> methods = Map.of();
     private volatile RateLimitEnforcer enforcer;
     private volatile CallerTiers tiers;
+    private volatile BackendCircuit circuit;
+    private volatile boolean servesDuringOutage;
 
-    void publish(Map<Method, GuardedMethod> methods, RateLimitEnforcer enforcer, CallerTiers tiers) {
+    void publish(Map<Method, GuardedMethod> methods, RateLimitEnforcer enforcer, CallerTiers tiers,
+                 BackendCircuit circuit, boolean servesDuringOutage) {
         this.methods = Map.copyOf(methods);
-        this.enforcer = enforcer;
+        this.circuit = circuit;
+        this.servesDuringOutage = servesDuringOutage;
         this.tiers = tiers;
+        this.enforcer = enforcer;
+    }
+
+    /** The circuit breaker in front of Redis, shared by both guards; {@code null} without Redis. */
+    public BackendCircuit circuit() {
+        return circuit;
+    }
+
+    /**
+     * Whether some guarded method still serves calls while Redis is unavailable (its failure modes let calls
+     * through), so that readiness need not take the instance out of service.
+     */
+    public boolean servesDuringOutage() {
+        return servesDuringOutage;
     }
 
     /** The guarded method, or {@code null} when the method has no enabled limit. */

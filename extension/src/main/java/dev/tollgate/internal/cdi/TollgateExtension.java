@@ -30,6 +30,9 @@ import dev.tollgate.internal.ratelimit.GuardedLimit;
 import dev.tollgate.internal.ratelimit.GuardedMethod;
 import dev.tollgate.internal.ratelimit.RateLimitBackend;
 import dev.tollgate.internal.ratelimit.RateLimitEnforcer;
+import dev.tollgate.internal.ratelimit.RateLimitFallback;
+import dev.tollgate.internal.resilience.BackendCircuit;
+import dev.tollgate.internal.resilience.BreakerSettings;
 import dev.tollgate.internal.redis.RedisRateLimitBackend;
 import dev.tollgate.internal.redis.RedisSettings;
 import dev.tollgate.spi.PartitionKeyResolver;
@@ -53,6 +56,7 @@ import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.ConfigProvider;
 
 import java.lang.reflect.Method;
+import java.time.Duration;
 import java.lang.reflect.Modifier;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -93,6 +97,7 @@ public class TollgateExtension implements Extension {
     private final List<Bean<?>> tierResolverBeans = new ArrayList<>();
     private final RateLimitRuntime runtime = new RateLimitRuntime();
     private RateLimitBackend backend;
+    private RateLimitFallback fallback;
     private boolean applicationDeclaresReadinessCheck;
 
     /** A method found with {@code @Idempotent}, before its settings are resolved. */
@@ -241,33 +246,68 @@ public class TollgateExtension implements Extension {
         }
         long lease = idempotencyReader.leaseMillis(problems);
         ResponseLimits responses = idempotencyReader.responseLimits(problems);
+        double localShare = RateLimitSettingsReader.localShare(values, problems);
+        BreakerSettings breaker = RedisSettingsReader.breaker(values, problems);
 
         if (!problems.isEmpty()) {
             throw new DeploymentException(message(problems));
         }
+        RateLimitMetrics metrics = metrics(beans);
         IdempotencyStore store;
+        RateLimitFallback fallback = null;
+        BackendCircuit circuit = null;
         if (redis.isPresent()) {
-            // One client (one connection pool) for both: the rate-limit backend owns it and closes it last.
+            // One client (one connection pool) and one circuit breaker for both guards: the rate-limit backend owns
+            // the client and closes it last.
+            circuit = new BackendCircuit("redis", breaker, metrics);
+            metrics.registerBackend("redis", circuit::state);
             RedissonClient client = RedissonClients.create(redis.get());
-            backend = new RedisRateLimitBackend(client, true, redis.get().keyPrefix(), redis.get().operationTimeout());
-            store = new RedisIdempotencyStore(client, false, redis.get().keyPrefix(),
-                    redis.get().operationTimeout());
+            Duration timeout = redis.get().operationTimeout();
+            backend = new RedisRateLimitBackend(client, true, redis.get().keyPrefix(), timeout, circuit);
+            store = new RedisIdempotencyStore(client, false, redis.get().keyPrefix(), timeout, circuit);
+            fallback = new RateLimitFallback(new InMemoryRateLimitBackend(), localShare, metrics);
         } else {
             backend = new InMemoryRateLimitBackend();
             store = new InMemoryIdempotencyStore();
         }
-        RateLimitMetrics metrics = metrics(beans);
         metrics.register(methods.values().stream().flatMap(m -> m.limits().stream())
                 .map(limit -> limit.settings().name()).distinct().toList());
         metrics.registerIdempotency(idempotentMethods.values().stream().map(IdempotentMethod::scope).distinct()
                 .toList());
-        runtime.publish(methods, new RateLimitEnforcer(backend, metrics), new CallerTiers(tiers, tierResolver));
+        this.fallback = fallback;
+        runtime.publish(methods, new RateLimitEnforcer(backend, fallback, metrics), new CallerTiers(tiers, tierResolver),
+                circuit, servesDuringOutage(methods, idempotentMethods));
         jsonValues = new Values();
         idempotencyEngine = new IdempotencyEngine(store, lease, metrics, Transactions.lookup(), responses);
         idempotency.publish(idempotentMethods, idempotencyEngine, jsonValues);
+        BackendCircuit published = circuit;
         LOG.info(() -> "Tollgate: " + methods.size() + " rate-limited and " + idempotentMethods.size()
                 + " idempotent method(s), backend " + backend.name()
-                + redis.map(r -> " (" + r + ")").orElse(" (no tollgate.redis.address: state is per instance)"));
+                + redis.map(r -> " (" + r + "; " + published.settings() + ")")
+                        .orElse(" (no tollgate.redis.address: state is per instance)"));
+    }
+
+    /**
+     * Whether some guarded method still serves calls while Redis is unavailable: none of its enforced limits
+     * refuses ({@code REJECT}), and it is not {@code @Idempotent} with {@code REJECT}. Readiness stays up then, so
+     * that an outage of the shared Redis does not take every instance out of service.
+     */
+    private static boolean servesDuringOutage(Map<Method, GuardedMethod> limited,
+                                              Map<Method, IdempotentMethod> idempotent) {
+        Set<Method> guarded = new java.util.HashSet<>(limited.keySet());
+        guarded.addAll(idempotent.keySet());
+        for (Method method : guarded) {
+            GuardedMethod limits = limited.get(method);
+            boolean limitsServe = limits == null || limits.limits().stream().noneMatch(limit ->
+                    limit.settings().failureMode() == RateLimit.FailureMode.REJECT && !limit.settings().shadow());
+            IdempotentMethod claims = idempotent.get(method);
+            boolean claimsServe = claims == null
+                    || claims.settings().failureMode() == Idempotent.FailureMode.EXECUTE;
+            if (limitsServe && claimsServe) {
+                return true;
+            }
+        }
+        return false;
     }
 
     void close(@Observes BeforeShutdown event) {
@@ -280,6 +320,9 @@ public class TollgateExtension implements Extension {
             } catch (Exception e) {
                 LOG.fine(() -> "Tollgate: closing JSON-B failed: " + e);
             }
+        }
+        if (fallback != null) {
+            fallback.local().close();
         }
         if (backend != null) {
             backend.close();

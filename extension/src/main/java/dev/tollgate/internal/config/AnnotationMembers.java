@@ -73,6 +73,12 @@ final class AnnotationMembers {
         });
     }
 
+    /** One of {@code type}'s constants, named in any case; the annotated one (and a problem) if none matches. */
+    <E extends Enum<E>> E choice(String member, E annotated, Class<E> type) {
+        return parse(member, annotated, "one of " + java.util.Arrays.toString(type.getEnumConstants()),
+                value -> Enum.valueOf(type, value.toUpperCase(Locale.ROOT)));
+    }
+
     /** The unit, or {@code null} (and a problem) if it is not one of {@code allowed}. */
     ChronoUnit unit(String member, ChronoUnit annotated, Set<ChronoUnit> allowed) {
         String names = allowed.stream().map(ChronoUnit::name).toList().toString();

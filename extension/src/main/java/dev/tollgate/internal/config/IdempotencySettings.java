@@ -1,5 +1,7 @@
 package dev.tollgate.internal.config;
 
+import dev.tollgate.Idempotent;
+
 import java.util.List;
 
 /**
@@ -11,9 +13,11 @@ import java.util.List;
  * @param keyRequired   JAX-RS: a request without {@code Idempotency-Key} is refused
  * @param storeFailures exception types that are stored and replayed instead of releasing the key
  * @param keyParameter  index of the {@code @IdempotencyKey} parameter, or -1
+ * @param failureMode   what a call does when the store cannot claim its key
  */
 public record IdempotencySettings(String scope, long ttlMillis, long maxWaitMillis, boolean keyRequired,
-                                  List<Class<? extends Throwable>> storeFailures, int keyParameter) {
+                                  List<Class<? extends Throwable>> storeFailures, int keyParameter,
+                                  Idempotent.FailureMode failureMode) {
 
     public IdempotencySettings {
         storeFailures = List.copyOf(storeFailures);

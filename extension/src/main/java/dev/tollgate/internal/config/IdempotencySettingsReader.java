@@ -120,6 +120,8 @@ public final class IdempotencySettingsReader {
         ChronoUnit maxWaitUnit = members.unit("maxWaitUnit", annotation.maxWaitUnit(), WAIT_UNITS);
         boolean keyRequired = members.bool("keyRequired", annotation.keyRequired());
         List<Class<? extends Throwable>> storeFailures = storeFailures(members, method, annotation);
+        Idempotent.FailureMode failureMode = members.choice("failureMode", annotation.failureMode(),
+                Idempotent.FailureMode.class);
         if (members.unparsable()) {
             return null;
         }
@@ -148,7 +150,8 @@ public final class IdempotencySettingsReader {
         if (problems.messages().size() != before || ttlUnit == null || maxWaitUnit == null) {
             return null;
         }
-        return new IdempotencySettings(scope, ttlMillis, maxWaitMillis, keyRequired, storeFailures, keyParameter);
+        return new IdempotencySettings(scope, ttlMillis, maxWaitMillis, keyRequired, storeFailures, keyParameter,
+                failureMode);
     }
 
     private static List<Class<? extends Throwable>> storeFailures(AnnotationMembers members, Method method,

@@ -1,5 +1,6 @@
 package dev.tollgate.internal.config;
 
+import dev.tollgate.RateLimit;
 import dev.tollgate.internal.ratelimit.LimitPolicy;
 
 import java.util.Collections;
@@ -17,9 +18,10 @@ import java.util.Map;
  * @param key           the partition key specification ({@code ""}, {@code principal}, ...), parsed separately
  * @param shadow        decide and report, never refuse
  * @param maxWaitMillis how long a call may wait for a permit; 0 = refuse at once
+ * @param failureMode   what the limit decides while the backend is unavailable
  */
 public record LimitSettings(String name, LimitPolicy policy, Map<String, LimitPolicy> tierPolicies, long cost,
-                            String key, boolean shadow, long maxWaitMillis) {
+                            String key, boolean shadow, long maxWaitMillis, RateLimit.FailureMode failureMode) {
 
     public LimitSettings {
         tierPolicies = Collections.unmodifiableMap(new LinkedHashMap<>(tierPolicies));

@@ -2,6 +2,7 @@ package dev.tollgate.internal.config;
 
 import dev.tollgate.RateLimit;
 import dev.tollgate.RateLimit.Algorithm;
+import dev.tollgate.RateLimit.FailureMode;
 import dev.tollgate.internal.ratelimit.LimitPolicy;
 
 import java.lang.reflect.Method;
@@ -12,6 +13,7 @@ import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -131,6 +133,7 @@ public final class RateLimitSettingsReader {
             long maxWait = members.number("maxWait", annotation.maxWait());
             ChronoUnit maxWaitUnit = members.unit("maxWaitUnit", annotation.maxWaitUnit(), WAIT_UNITS);
             boolean tiered = members.bool("tiered", annotation.tiered());
+            FailureMode failureMode = members.choice("failureMode", annotation.failureMode(), FailureMode.class);
             if (members.unparsable()) {
                 return null;
             }
@@ -187,7 +190,7 @@ public final class RateLimitSettingsReader {
                 }
             }
             return new LimitSettings(name, policy, tierPolicies, cost, key, shadow,
-                    toMillis(maxWait, maxWaitUnit));
+                    toMillis(maxWait, maxWaitUnit), failureMode);
         }
 
         private LimitPolicy policy(Algorithm algorithm, long limit, long windowMillis, long burst) {
@@ -197,9 +200,31 @@ public final class RateLimitSettingsReader {
         }
 
         private Algorithm algorithm() {
-            return members.parse("algorithm", annotation.algorithm(), "one of " + Arrays.toString(Algorithm.values()),
-                    value -> Algorithm.valueOf(value.toUpperCase(java.util.Locale.ROOT)));
+            return members.choice("algorithm", annotation.algorithm(), Algorithm.class);
         }
+    }
+
+    /**
+     * {@code tollgate.ratelimit.local-share}: the fraction of each limit that one instance grants on its own while
+     * Redis is unavailable ({@code LOCAL} failure mode), in {@code (0, 1]}; default 1.
+     */
+    public static double localShare(ConfigValues config, DeploymentProblems problems) {
+        String key = GLOBAL_PREFIX + "local-share";
+        Optional<String> value = config.get(key).map(String::trim);
+        if (value.isEmpty()) {
+            return 1.0;
+        }
+        try {
+            double share = Double.parseDouble(value.get());
+            if (share > 0 && share <= 1) {
+                return share;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        problems.add("Invalid " + key + ": must be a fraction greater than 0 and at most 1 (0.25 for four"
+                + " instances), was '" + value.get() + "'");
+        return 1.0;
     }
 
     private static long toMillis(long amount, ChronoUnit unit) {

@@ -1,6 +1,7 @@
 package dev.tollgate.internal.config;
 
 import dev.tollgate.internal.redis.RedisSettings;
+import dev.tollgate.internal.resilience.BreakerSettings;
 
 import java.time.Duration;
 import java.util.Optional;
@@ -48,6 +49,35 @@ public final class RedisSettingsReader {
             problems.add("Invalid tollgate.redis settings: " + e.getMessage());
             return Optional.empty();
         }
+    }
+
+    /**
+     * Reads {@code tollgate.redis.breaker.*}: {@code enabled} (default true), {@code failure-rate} (percent of the
+     * window's calls that failed, default 50), {@code window} (calls, default 10), {@code minimum-calls} (default 5)
+     * and {@code open-for} (the cool-off, default 3 s, at most 1 minute).
+     */
+    public static BreakerSettings breaker(ConfigValues config, DeploymentProblems problems) {
+        String prefix = "tollgate.redis.breaker.";
+        boolean enabled = config.get(prefix + "enabled").map(String::trim).map(value -> {
+            if (!value.equalsIgnoreCase("true") && !value.equalsIgnoreCase("false")) {
+                problems.add("Invalid " + prefix + "enabled: must be true or false, was '" + value + "'");
+                return true;
+            }
+            return Boolean.parseBoolean(value);
+        }).orElse(true);
+        int rate = (int) GlobalSettings.number(config, prefix + "failure-rate",
+                BreakerSettings.DEFAULT_FAILURE_RATE_PERCENT, 1, 100, problems);
+        int window = (int) GlobalSettings.number(config, prefix + "window", BreakerSettings.DEFAULT_WINDOW_CALLS,
+                1, 10_000, problems);
+        int minimum = (int) GlobalSettings.number(config, prefix + "minimum-calls",
+                Math.min(window, BreakerSettings.DEFAULT_MINIMUM_CALLS), 1, 10_000, problems);
+        if (minimum > window) {
+            problems.add("Invalid " + prefix + "minimum-calls: must be at most " + prefix + "window (" + window
+                    + "), was " + minimum);
+            minimum = window;
+        }
+        Duration openFor = duration(config, prefix + "open-for", BreakerSettings.DEFAULT_OPEN_FOR, problems, false);
+        return new BreakerSettings(enabled, rate, window, minimum, openFor);
     }
 
     /** A duration in milliseconds ({@code 500}) or ISO-8601 ({@code PT0.5S}), at most 1 minute. */

@@ -2,8 +2,10 @@ package dev.tollgate.internal.idempotency;
 
 import dev.tollgate.IdempotencyConflictException;
 import dev.tollgate.IdempotencyKeyMismatchException;
+import dev.tollgate.Idempotent;
 import dev.tollgate.internal.metrics.RateLimitMetrics;
 import dev.tollgate.internal.ratelimit.BackendUnavailableException;
+import dev.tollgate.internal.resilience.CircuitOpenException;
 
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -37,8 +39,18 @@ public final class IdempotencyEngine implements AutoCloseable {
         this.responses = responses;
     }
 
-    /** The result of {@link #claim}: either a claim to run under, or a stored result to replay. */
+    /**
+     * The result of {@link #claim}: a claim to run under, a stored result to replay, or neither: the store is
+     * unavailable and the method's failure mode is {@code EXECUTE}, so the call runs unguarded.
+     */
     public record Attempt(HeldClaim claim, StoredResult replay) {
+
+        private static final Attempt UNGUARDED = new Attempt(null, null);
+
+        /** The call runs without a claim, and its result is not stored. */
+        public boolean unguarded() {
+            return claim == null && replay == null;
+        }
     }
 
     /**
@@ -47,7 +59,8 @@ public final class IdempotencyEngine implements AutoCloseable {
      *
      * @throws IdempotencyConflictException    if a call with the key is still running
      * @throws IdempotencyKeyMismatchException if the key was used with another fingerprint
-     * @throws BackendUnavailableException     if the store did not answer
+     * @throws BackendUnavailableException     if the store did not answer and the method's failure mode is
+     *                                         {@code REJECT}
      */
     public Attempt claim(IdempotentMethod method, String key, String fingerprint) {
         String owner = newOwner();
@@ -57,8 +70,15 @@ public final class IdempotencyEngine implements AutoCloseable {
             try {
                 outcome = store.claim(key, fingerprint, owner, renewals.leaseMillis());
             } catch (BackendUnavailableException e) {
-                // The claim may have reached Redis although its answer did not reach us: free it if so.
-                releaseQuietly(key, owner);
+                if (!(e instanceof CircuitOpenException)) {
+                    // The claim may have reached Redis although its answer did not reach us: free it if so.
+                    releaseQuietly(key, owner);
+                }
+                Idempotent.FailureMode mode = method.settings().failureMode();
+                metrics.recordIdempotencyFallback(mode);
+                if (mode == Idempotent.FailureMode.EXECUTE) {
+                    return Attempt.UNGUARDED;
+                }
                 throw e;
             }
             switch (outcome.state()) {

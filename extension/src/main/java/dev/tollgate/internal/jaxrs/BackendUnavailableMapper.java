@@ -14,10 +14,10 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * A rate-limit decision that the backend could not make in time answers {@code 503 Service Unavailable} with
- * {@code Retry-After: 1} and a problem body that names no internals (no Redis address, no key): the limits are
- * not enforced blindly, and the call does not run. The cause is logged at most once a minute, not per request.
- * (A configurable failure policy, fail open or fall back to a local limiter, is planned.)
+ * A call whose guard could not reach its store and whose failure mode is to refuse ({@code RateLimit.FailureMode.REJECT},
+ * {@code Idempotent.FailureMode.REJECT}) answers {@code 503 Service Unavailable} with {@code Retry-After} (1 second,
+ * or what is left of the circuit breaker's cool-off) and a problem body that names no internals (no Redis address,
+ * no key); the call does not run. The cause is logged at most once a minute, not per request.
  */
 @Provider
 @Priority(Priorities.USER + 1000)
@@ -35,10 +35,10 @@ public class BackendUnavailableMapper implements ExceptionMapper<BackendUnavaila
         StringBuilder json = new StringBuilder(200).append("{\"type\":");
         RateLimitProblem.appendString(json, TYPE);
         json.append(",\"title\":\"Service Unavailable\",\"status\":503,\"detail\":");
-        RateLimitProblem.appendString(json, "The rate limiter could not decide in time; retry shortly.");
+        RateLimitProblem.appendString(json, "The request's guard could not reach its store; retry shortly.");
         json.append('}');
         return Response.status(Response.Status.SERVICE_UNAVAILABLE)
-                .header(HttpHeaders.RETRY_AFTER, "1")
+                .header(HttpHeaders.RETRY_AFTER, Long.toString(exception.retryAfterSeconds()))
                 .type(RateLimitProblem.MEDIA_TYPE)
                 .entity(json.toString().getBytes(StandardCharsets.UTF_8))
                 .build();
@@ -49,7 +49,7 @@ public class BackendUnavailableMapper implements ExceptionMapper<BackendUnavaila
         long last = lastLogged.get();
         if (now - last >= LOG_EVERY_MILLIS && lastLogged.compareAndSet(last, now)) {
             long skipped = unlogged.getAndSet(0);
-            LOG.log(Level.WARNING, "Tollgate: rate-limit decision failed, answering 503"
+            LOG.log(Level.WARNING, "Tollgate: a guard could not reach its store, answering 503"
                     + (skipped > 0 ? " (" + skipped + " more since the last report)" : ""), exception);
         } else {
             unlogged.incrementAndGet();

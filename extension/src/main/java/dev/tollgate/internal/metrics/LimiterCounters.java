@@ -2,7 +2,14 @@ package dev.tollgate.internal.metrics;
 
 import jakarta.enterprise.inject.Instance;
 
+import dev.tollgate.Idempotent;
+import dev.tollgate.RateLimit;
+
 import java.util.Collection;
+import java.util.EnumMap;
+import java.util.Locale;
+import java.util.function.IntSupplier;
+import java.util.function.LongConsumer;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -22,6 +29,12 @@ abstract class LimiterCounters<R, C> implements RateLimitMetrics {
     /** Idempotency counters by scope, then result. */
     private final Map<String, Map<String, C>> idempotency = new ConcurrentHashMap<>();
     private volatile R registry;
+    private volatile LongConsumer backendTimer = nanos -> { };
+    private volatile C backendFailures;
+    /** Held here because Micrometer holds a gauge's object only weakly. */
+    private volatile IntSupplier breakerState;
+    private final Map<RateLimit.FailureMode, C> fallbacks = new EnumMap<>(RateLimit.FailureMode.class);
+    private final Map<Idempotent.FailureMode, C> idempotencyFallbacks = new EnumMap<>(Idempotent.FailureMode.class);
 
     /** The injected registry, which may be unsatisfied. */
     protected abstract Instance<R> registries();
@@ -33,6 +46,15 @@ abstract class LimiterCounters<R, C> implements RateLimitMetrics {
 
     protected abstract void increment(C counter);
 
+    /** A counter called {@code name} with one tag. */
+    protected abstract C taggedCounter(R registry, String name, String description, String tag, String value);
+
+    /** A gauge called {@code name}, tagged {@code backend}, reading {@code value}. */
+    protected abstract void gauge(R registry, String name, String description, String backend, IntSupplier value);
+
+    /** A timer called {@code name}, tagged {@code backend}; the consumer records one duration in nanoseconds. */
+    protected abstract LongConsumer timer(R registry, String name, String description, String backend);
+
     /** The API may be present without an implementation behind it (say, the API jar inside a WAR). */
     @Override
     public boolean available() {
@@ -43,6 +65,57 @@ abstract class LimiterCounters<R, C> implements RateLimitMetrics {
     public void register(Collection<String> limiters) {
         registry = registries().get();
         limiters.forEach(this::countersOf);
+    }
+
+    @Override
+    public synchronized void registerBackend(String backend, IntSupplier breakerState) {
+        if (registry == null) {
+            registry = registries().get();
+        }
+        backendTimer = timer(registry, BACKEND_CALLS, "Latency of Tollgate's calls to its backend", backend);
+        backendFailures = taggedCounter(registry, BACKEND_FAILURES,
+                "Calls to Tollgate's backend that got no answer (timeout, refused connection, error)", "backend",
+                backend);
+        this.breakerState = breakerState;
+        gauge(registry, BREAKER_STATE, "State of the circuit breaker in front of Tollgate's backend: 0 closed,"
+                + " 1 open, 2 half-open", backend, breakerState);
+        for (RateLimit.FailureMode mode : RateLimit.FailureMode.values()) {
+            fallbacks.put(mode, taggedCounter(registry, RATELIMIT_FALLBACKS, "Rate-limit decisions made by a"
+                    + " failure mode while the backend was unavailable", "mode", tagValue(mode)));
+        }
+        for (Idempotent.FailureMode mode : Idempotent.FailureMode.values()) {
+            idempotencyFallbacks.put(mode, taggedCounter(registry, IDEMPOTENCY_FALLBACKS, "Idempotent calls"
+                    + " handled by a failure mode while the store was unavailable", "mode", tagValue(mode)));
+        }
+    }
+
+    private static String tagValue(Enum<?> mode) {
+        return mode.name().toLowerCase(Locale.ROOT);
+    }
+
+    @Override
+    public void recordBackendCall(long nanos, boolean failed) {
+        backendTimer.accept(nanos);
+        C failures = backendFailures;
+        if (failed && failures != null) {
+            increment(failures);
+        }
+    }
+
+    @Override
+    public void recordFallback(RateLimit.FailureMode mode) {
+        C counter = fallbacks.get(mode);
+        if (counter != null) {
+            increment(counter);
+        }
+    }
+
+    @Override
+    public void recordIdempotencyFallback(Idempotent.FailureMode mode) {
+        C counter = idempotencyFallbacks.get(mode);
+        if (counter != null) {
+            increment(counter);
+        }
     }
 
     @Override

@@ -6,7 +6,13 @@ import jakarta.inject.Inject;
 import org.eclipse.microprofile.metrics.Counter;
 import org.eclipse.microprofile.metrics.Metadata;
 import org.eclipse.microprofile.metrics.MetricRegistry;
+import org.eclipse.microprofile.metrics.MetricUnits;
 import org.eclipse.microprofile.metrics.Tag;
+import org.eclipse.microprofile.metrics.Timer;
+
+import java.time.Duration;
+import java.util.function.IntSupplier;
+import java.util.function.LongConsumer;
 
 /**
  * Counts decisions in the application's MicroProfile Metrics registry (Payara). Registered by the extension only
@@ -47,5 +53,28 @@ public class MicroProfileRateLimitMetrics extends LimiterCounters<MetricRegistry
     @Override
     protected void increment(Counter counter) {
         counter.inc();
+    }
+
+    @Override
+    protected Counter taggedCounter(MetricRegistry registry, String name, String description, String tag,
+                                    String value) {
+        return registry.counter(metadata(name, description), new Tag(tag, value));
+    }
+
+    @Override
+    protected void gauge(MetricRegistry registry, String name, String description, String backend,
+                         IntSupplier value) {
+        registry.gauge(metadata(name, description), value, IntSupplier::getAsInt, new Tag("backend", backend));
+    }
+
+    @Override
+    protected LongConsumer timer(MetricRegistry registry, String name, String description, String backend) {
+        Timer timer = registry.timer(Metadata.builder().withName(name).withDescription(description)
+                .withUnit(MetricUnits.NANOSECONDS).build(), new Tag("backend", backend));
+        return nanos -> timer.update(Duration.ofNanos(nanos));
+    }
+
+    private static Metadata metadata(String name, String description) {
+        return Metadata.builder().withName(name).withDescription(description).build();
     }
 }

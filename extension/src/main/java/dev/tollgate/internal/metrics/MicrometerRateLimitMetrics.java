@@ -2,9 +2,15 @@ package dev.tollgate.internal.metrics;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
+
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
+import java.util.function.LongConsumer;
 
 /**
  * Counts decisions in the server's Micrometer registry (WildFly, whose {@code micrometer} subsystem makes a
@@ -41,5 +47,23 @@ public class MicrometerRateLimitMetrics extends LimiterCounters<MeterRegistry, C
     @Override
     protected void increment(Counter counter) {
         counter.increment();
+    }
+
+    @Override
+    protected Counter taggedCounter(MeterRegistry registry, String name, String description, String tag,
+                                    String value) {
+        return registry.counter(name, tag, value);
+    }
+
+    @Override
+    protected void gauge(MeterRegistry registry, String name, String description, String backend,
+                         IntSupplier value) {
+        registry.gauge(name, Tags.of("backend", backend), value, IntSupplier::getAsInt);
+    }
+
+    @Override
+    protected LongConsumer timer(MeterRegistry registry, String name, String description, String backend) {
+        Timer timer = registry.timer(name, "backend", backend);
+        return nanos -> timer.record(nanos, TimeUnit.NANOSECONDS);
     }
 }

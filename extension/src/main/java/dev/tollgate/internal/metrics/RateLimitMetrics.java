@@ -1,6 +1,10 @@
 package dev.tollgate.internal.metrics;
 
+import dev.tollgate.Idempotent;
+import dev.tollgate.RateLimit;
+
 import java.util.Collection;
+import java.util.function.IntSupplier;
 
 /**
  * Where rate-limit decisions are counted: {@code tollgate.ratelimit.calls.total} with tags {@code limiter} and
@@ -17,6 +21,21 @@ public interface RateLimitMetrics {
     /** The {@code result} tag values of {@link #IDEMPOTENCY_CALLS}. */
     java.util.List<String> IDEMPOTENCY_RESULTS = java.util.List.of("executed", "replayed", "conflict", "mismatch",
             "invalid");
+
+    /** Latency of every call to the backend (Redis), a timer tagged {@code backend}. */
+    String BACKEND_CALLS = "tollgate.backend.calls";
+
+    /** Backend calls that got no answer (timeout, refused connection, error), tagged {@code backend}. */
+    String BACKEND_FAILURES = "tollgate.backend.failures.total";
+
+    /** The backend's circuit breaker, tagged {@code backend}: 0 closed, 1 open, 2 half-open. */
+    String BREAKER_STATE = "tollgate.backend.breaker.state";
+
+    /** Rate-limit decisions made by a failure mode because the backend was unavailable, tagged {@code mode}. */
+    String RATELIMIT_FALLBACKS = "tollgate.ratelimit.fallbacks.total";
+
+    /** Idempotent calls handled by a failure mode because the store was unavailable, tagged {@code mode}. */
+    String IDEMPOTENCY_FALLBACKS = "tollgate.idempotency.fallbacks.total";
 
     /** Whether this implementation can count here; checked once at deployment. */
     default boolean available() {
@@ -35,8 +54,42 @@ public interface RateLimitMetrics {
     /** Counts one idempotent call of {@code scope} with {@code result}, one of {@link #IDEMPOTENCY_RESULTS}. */
     void recordIdempotency(String scope, String result);
 
+    /**
+     * Creates the backend's timer, failure counter and breaker gauge, and the fallback counters of both guards (one
+     * per mode), so they read 0 before the first failure.
+     *
+     * @param backend      the backend's name, the {@code backend} tag ({@code redis})
+     * @param breakerState reads the breaker's state: 0 closed, 1 open, 2 half-open
+     */
+    void registerBackend(String backend, IntSupplier breakerState);
+
+    /** Records one backend call that took {@code nanos}; {@code failed} when it got no answer. */
+    void recordBackendCall(long nanos, boolean failed);
+
+    /** Counts one rate-limit decision made by {@code mode} because the backend was unavailable. */
+    void recordFallback(RateLimit.FailureMode mode);
+
+    /** Counts one idempotent call handled by {@code mode} because the store was unavailable. */
+    void recordIdempotencyFallback(Idempotent.FailureMode mode);
+
     /** Counts nothing. */
     RateLimitMetrics NONE = new RateLimitMetrics() {
+        @Override
+        public void registerBackend(String backend, IntSupplier breakerState) {
+        }
+
+        @Override
+        public void recordBackendCall(long nanos, boolean failed) {
+        }
+
+        @Override
+        public void recordFallback(RateLimit.FailureMode mode) {
+        }
+
+        @Override
+        public void recordIdempotencyFallback(Idempotent.FailureMode mode) {
+        }
+
         @Override
         public void register(Collection<String> limiters) {
         }

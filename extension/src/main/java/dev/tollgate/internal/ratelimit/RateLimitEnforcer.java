@@ -22,10 +22,16 @@ import java.util.concurrent.TimeUnit;
 public final class RateLimitEnforcer {
 
     private final RateLimitBackend backend;
+    private final RateLimitFallback fallback;
     private final RateLimitMetrics metrics;
 
-    public RateLimitEnforcer(RateLimitBackend backend, RateLimitMetrics metrics) {
+    /**
+     * @param fallback decides while {@code backend} is unavailable; {@code null} when the backend cannot be (in
+     *                 memory), and then its failures propagate
+     */
+    public RateLimitEnforcer(RateLimitBackend backend, RateLimitFallback fallback, RateLimitMetrics metrics) {
         this.backend = backend;
+        this.fallback = fallback;
         this.metrics = metrics;
     }
 
@@ -36,7 +42,8 @@ public final class RateLimitEnforcer {
     /**
      * @param tier the caller's tier, or {@code null} when the method has no tiered limit
      * @return the result; when its decision refused the call and it is {@code enforced}, the call must not run
-     * @throws BackendUnavailableException if the backend did not answer
+     * @throws BackendUnavailableException if the backend did not answer and an enforced limit's failure mode is
+     *                                     {@code REJECT}
      */
     public RateLimitResult enforce(GuardedMethod method, InvocationContext invocation, CallContext call, String tier) {
         List<GuardedLimit> limits = method.limits();
@@ -51,7 +58,7 @@ public final class RateLimitEnforcer {
         }
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(method.maxWaitMillis());
         while (true) {
-            RateLimitDecision decision = backend.acquire(requests);
+            RateLimitDecision decision = acquire(limits, requests);
             if (decision.permitted()) {
                 return recorded(limits, new RateLimitResult(applied, decision, true));
             }
@@ -86,19 +93,33 @@ public final class RateLimitEnforcer {
         return new RateLimitExceededException(limiter, Duration.ofMillis(Math.max(0, longest)));
     }
 
+    /** Asks the backend; while it is unavailable, the limits' failure modes decide. */
+    private RateLimitDecision acquire(List<GuardedLimit> limits, List<LimitRequest> requests) {
+        try {
+            return backend.acquire(requests);
+        } catch (BackendUnavailableException e) {
+            if (fallback == null) {
+                throw e;
+            }
+            return fallback.decide(limits, requests, e);
+        }
+    }
+
     /** Only shadow limits refused: takes the enforced limits' permits on their own and merges the outcomes. */
     private RateLimitDecision acquireEnforced(List<GuardedLimit> limits, List<LimitRequest> requests,
                                               RateLimitDecision first) {
         List<LimitRequest> enforced = new ArrayList<>();
+        List<GuardedLimit> enforcedLimits = new ArrayList<>();
         for (int i = 0; i < limits.size(); i++) {
             if (!limits.get(i).settings().shadow()) {
                 enforced.add(requests.get(i));
+                enforcedLimits.add(limits.get(i));
             }
         }
         if (enforced.isEmpty()) {
             return first;
         }
-        RateLimitDecision second = backend.acquire(enforced);
+        RateLimitDecision second = acquire(enforcedLimits, enforced);
         List<LimitOutcome> outcomes = new ArrayList<>(limits.size());
         int next = 0;
         for (int i = 0; i < limits.size(); i++) {

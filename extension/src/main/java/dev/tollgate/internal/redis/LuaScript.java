@@ -1,5 +1,6 @@
 package dev.tollgate.internal.redis;
 
+import dev.tollgate.internal.resilience.BackendCircuit;
 import org.redisson.Redisson;
 import org.redisson.api.RedissonClient;
 import org.redisson.client.RedisNoScriptException;
@@ -54,17 +55,17 @@ final class LuaScript {
     private final BoundedWait wait;
 
     /** A script whose bulk replies are text ({@link StringCodec}). */
-    LuaScript(RedissonClient client, String resource, Duration timeout) {
-        this(client, resource, timeout, StringCodec.INSTANCE);
+    LuaScript(RedissonClient client, String resource, Duration timeout, BackendCircuit circuit) {
+        this(client, resource, timeout, StringCodec.INSTANCE, circuit);
     }
 
-    LuaScript(RedissonClient client, String resource, Duration timeout, Codec codec) {
+    LuaScript(RedissonClient client, String resource, Duration timeout, Codec codec, BackendCircuit circuit) {
         this.name = resource;
         this.source = load(resource);
         this.sha = sha1(source);
         this.executor = executor(client);
         this.codec = codec;
-        this.wait = new BoundedWait(timeout.toMillis());
+        this.wait = new BoundedWait(timeout.toMillis(), circuit);
     }
 
     /** Runs the script and returns its array reply. */

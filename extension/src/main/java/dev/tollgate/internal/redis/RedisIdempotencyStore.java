@@ -2,6 +2,7 @@ package dev.tollgate.internal.redis;
 
 import dev.tollgate.internal.idempotency.ClaimOutcome;
 import dev.tollgate.internal.idempotency.IdempotencyStore;
+import dev.tollgate.internal.resilience.BackendCircuit;
 import org.redisson.api.RedissonClient;
 import org.redisson.client.codec.ByteArrayCodec;
 
@@ -61,14 +62,23 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
      * @param timeout    bound on one operation's wait for Redis
      */
     public RedisIdempotencyStore(RedissonClient client, boolean ownsClient, String keyPrefix, Duration timeout) {
+        this(client, ownsClient, keyPrefix, timeout, BackendCircuit.none());
+    }
+
+    /**
+     * @param circuit every operation passes it first (times it, and refuses it at once while its breaker is open);
+     *                shared with the rate-limit backend of the same connection
+     */
+    public RedisIdempotencyStore(RedissonClient client, boolean ownsClient, String keyPrefix, Duration timeout,
+                                 BackendCircuit circuit) {
         this.client = client;
         this.ownsClient = ownsClient;
-        this.claim = new LuaScript(client, "idempotency_claim.lua", timeout, ByteArrayCodec.INSTANCE);
-        this.renew = new LuaScript(client, "idempotency_renew.lua", timeout, ByteArrayCodec.INSTANCE);
-        this.complete = new LuaScript(client, "idempotency_complete.lua", timeout, ByteArrayCodec.INSTANCE);
-        this.release = new LuaScript(client, "idempotency_release.lua", timeout, ByteArrayCodec.INSTANCE);
+        this.claim = new LuaScript(client, "idempotency_claim.lua", timeout, ByteArrayCodec.INSTANCE, circuit);
+        this.renew = new LuaScript(client, "idempotency_renew.lua", timeout, ByteArrayCodec.INSTANCE, circuit);
+        this.complete = new LuaScript(client, "idempotency_complete.lua", timeout, ByteArrayCodec.INSTANCE, circuit);
+        this.release = new LuaScript(client, "idempotency_release.lua", timeout, ByteArrayCodec.INSTANCE, circuit);
         this.keyStart = keyPrefix + ":idem:{";
-        this.wait = new BoundedWait(timeout.toMillis());
+        this.wait = new BoundedWait(timeout.toMillis(), circuit);
         this.healthKey = keyPrefix + ":health";
     }
 

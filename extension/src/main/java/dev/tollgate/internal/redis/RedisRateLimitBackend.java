@@ -6,6 +6,7 @@ import dev.tollgate.internal.ratelimit.LimitPolicy;
 import dev.tollgate.internal.ratelimit.LimitRequest;
 import dev.tollgate.internal.ratelimit.RateLimitBackend;
 import dev.tollgate.internal.ratelimit.RateLimitDecision;
+import dev.tollgate.internal.resilience.BackendCircuit;
 import org.redisson.api.RedissonClient;
 
 import java.nio.charset.StandardCharsets;
@@ -85,12 +86,21 @@ public final class RedisRateLimitBackend implements RateLimitBackend {
      * @param timeout    bound on one decision's wait for Redis
      */
     public RedisRateLimitBackend(RedissonClient client, boolean ownsClient, String keyPrefix, Duration timeout) {
+        this(client, ownsClient, keyPrefix, timeout, BackendCircuit.none());
+    }
+
+    /**
+     * @param circuit every decision passes it first (times it, and refuses it at once while its breaker is open);
+     *                shared with the idempotency store of the same connection
+     */
+    public RedisRateLimitBackend(RedissonClient client, boolean ownsClient, String keyPrefix, Duration timeout,
+                                 BackendCircuit circuit) {
         this.client = client;
         this.ownsClient = ownsClient;
-        this.script = new LuaScript(client, SCRIPT, timeout);
+        this.script = new LuaScript(client, SCRIPT, timeout, circuit);
         this.keyStart = keyPrefix + ":{";
         this.cluster = client.getConfig().isClusterConfig();
-        this.wait = new BoundedWait(timeout.toMillis());
+        this.wait = new BoundedWait(timeout.toMillis(), circuit);
         this.batchTimeout = timeout;
         this.healthKey = keyPrefix + ":health";
         this.server = cluster ? null : batcher();

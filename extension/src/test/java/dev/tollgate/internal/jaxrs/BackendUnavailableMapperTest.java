@@ -24,7 +24,7 @@ class BackendUnavailableMapperTest {
         String body = new String((byte[]) response.getEntity(), StandardCharsets.UTF_8);
         assertThat(body).isEqualTo("{\"type\":\"https://tollgate.dev/problems/rate-limit-unavailable\","
                 + "\"title\":\"Service Unavailable\",\"status\":503,"
-                + "\"detail\":\"The rate limiter could not decide in time; retry shortly.\"}");
+                + "\"detail\":\"The request's guard could not reach its store; retry shortly.\"}");
         assertThat(body).doesNotContain("redis://", "tollgate:rl", "rate_limit.lua", "connection");
     }
 }

@@ -16,7 +16,7 @@ class GuardedMethodTest {
 
     private static GuardedLimit limit(String name, boolean shadow, long maxWait) {
         return new GuardedLimit(new LimitSettings(name, LimitPolicy.window(Algorithm.FIXED_WINDOW, 5, 1000), Map.of(),
-                1, "", shadow, maxWait), SHARED);
+                1, "", shadow, maxWait, dev.tollgate.RateLimit.FailureMode.LOCAL), SHARED);
     }
 
     private static RateLimitResult result(GuardedMethod method, boolean... permitted) {

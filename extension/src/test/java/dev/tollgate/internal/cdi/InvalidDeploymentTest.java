@@ -58,4 +58,27 @@ class InvalidDeploymentTest {
                 .hasMessageContaining("Invalid tollgate.redis.command-timeout: must be milliseconds (500) or an"
                         + " ISO-8601 duration (PT0.5S), was 'fast'");
     }
+
+    @Test
+    void badFailureModeSettingsFailTheDeploymentTogether() {
+        Map<String, String> config = Map.of(
+                Fine.class.getName() + "/call/RateLimit/failureMode", "FAIL_OPEN",
+                "tollgate.ratelimit.local-share", "1.5",
+                "tollgate.redis.breaker.failure-rate", "0",
+                "tollgate.redis.breaker.window", "4",
+                "tollgate.redis.breaker.minimum-calls", "5",
+                "tollgate.redis.breaker.open-for", "soon");
+        assertThatThrownBy(() -> TollgateContainer.start(config, Fine.class).close())
+                .rootCause()
+                .hasMessageContaining("Invalid @RateLimit.failureMode on " + Fine.class.getName() + "#call(): must be"
+                        + " one of [LOCAL, ALLOW, REJECT], was 'FAIL_OPEN' (from config " + Fine.class.getName()
+                        + "/call/RateLimit/failureMode)")
+                .hasMessageContaining("Invalid tollgate.ratelimit.local-share: must be a fraction greater than 0 and"
+                        + " at most 1 (0.25 for four instances), was '1.5'")
+                .hasMessageContaining("Invalid tollgate.redis.breaker.failure-rate: must be between 1 and 100, was 0")
+                .hasMessageContaining("Invalid tollgate.redis.breaker.minimum-calls: must be at most"
+                        + " tollgate.redis.breaker.window (4), was 5")
+                .hasMessageContaining("Invalid tollgate.redis.breaker.open-for: must be milliseconds (500) or an"
+                        + " ISO-8601 duration (PT0.5S), was 'soon'");
+    }
 }

@@ -62,4 +62,13 @@ class InvalidIdempotentDeploymentTest {
                 .hasMessageContaining("Invalid tollgate.idempotency.lease: must be between 100 ms and 10 minutes,"
                         + " was 5 ms");
     }
+
+    @Test
+    void anUnknownFailureModeFailsTheDeployment() {
+        assertThatThrownBy(() -> TollgateContainer.start(Map.of("tollgate.idempotency.failureMode", "maybe"),
+                Broken.class).close())
+                .rootCause()
+                .hasMessageContaining("Invalid @Idempotent.failureMode on " + BROKEN + "#configured(): must be one of"
+                        + " [REJECT, EXECUTE], was 'maybe' (from config tollgate.idempotency.failureMode)");
+    }
 }

@@ -1,11 +1,14 @@
 package dev.tollgate.benchmarks;
 
 import dev.tollgate.RateLimit.Algorithm;
+import dev.tollgate.internal.metrics.RateLimitMetrics;
 import dev.tollgate.internal.ratelimit.LimitPolicy;
 import dev.tollgate.internal.ratelimit.LimitRequest;
 import dev.tollgate.internal.redis.RedisRateLimitBackend;
 import dev.tollgate.internal.redis.RedisSettings;
 import dev.tollgate.internal.redis.RedissonClients;
+import dev.tollgate.internal.resilience.BackendCircuit;
+import dev.tollgate.internal.resilience.BreakerSettings;
 import io.github.bucket4j.BandwidthBuilder;
 import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.distributed.BucketProxy;
@@ -64,13 +67,19 @@ final class RedisContenders {
         return Redisson.create(config);
     }
 
-    /** Tollgate's engine, called as the interceptor calls it: one prepared request list per partition. */
+    /**
+     * Tollgate's engine, called as the interceptor calls it: one prepared request list per partition, every decision
+     * through the circuit breaker a deployment puts in front of Redis (default settings).
+     */
     static final class Tollgate implements Contender {
         private final RedisRateLimitBackend backend;
         private final List<List<LimitRequest>> requests;
 
         Tollgate(String address, Algorithm algorithm, String[] partitions, Policy limit) {
-            backend = RedisRateLimitBackend.connect(RedisSettings.forAddress(address));
+            RedisSettings settings = RedisSettings.forAddress(address);
+            backend = new RedisRateLimitBackend(RedissonClients.create(settings), true, settings.keyPrefix(),
+                    settings.operationTimeout(),
+                    new BackendCircuit("redis", BreakerSettings.DEFAULTS, RateLimitMetrics.NONE));
             LimitPolicy policy = algorithm == Algorithm.TOKEN_BUCKET
                     ? LimitPolicy.tokenBucket(limit.permits(), limit.window().toMillis(), limit.permits())
                     : LimitPolicy.window(algorithm, limit.permits(), limit.window().toMillis());

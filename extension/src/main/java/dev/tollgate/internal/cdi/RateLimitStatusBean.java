@@ -63,7 +63,7 @@ public class RateLimitStatusBean implements RateLimitStatus {
         String tier = limit.settings().tiered() ? runtime.tiers().tierOf(null, call) : null;
         LimitPolicy policy = limit.settings().policyFor(tier);
         LimitRequest request = new LimitRequest(limit.settings().name(), limit.key().resolve(null, call), policy, 1);
-        LimitOutcome outcome = runtime.enforcer().backend().peek(List.of(request)).outcome(0);
+        LimitOutcome outcome = runtime.enforcer().peek(limit, request);
         return new Quota(limit.settings().name(), policy.capacity(), outcome.remaining(),
                 Duration.ofMillis(policy.windowMillis()), outcome.reset());
     }

@@ -93,6 +93,24 @@ public final class RateLimitEnforcer {
         return new RateLimitExceededException(limiter, Duration.ofMillis(Math.max(0, longest)));
     }
 
+    /**
+     * Reports one limit's state for {@code request} without consuming: the backend's, or while it is unavailable
+     * what the limit's failure mode would decide.
+     *
+     * @throws BackendUnavailableException if the backend did not answer and the limit's failure mode is
+     *                                     {@code REJECT}
+     */
+    public LimitOutcome peek(GuardedLimit limit, LimitRequest request) {
+        try {
+            return backend.peek(List.of(request)).outcome(0);
+        } catch (BackendUnavailableException e) {
+            if (fallback == null) {
+                throw e;
+            }
+            return fallback.peek(limit, request, e);
+        }
+    }
+
     /** Asks the backend; while it is unavailable, the limits' failure modes decide. */
     private RateLimitDecision acquire(List<GuardedLimit> limits, List<LimitRequest> requests) {
         try {

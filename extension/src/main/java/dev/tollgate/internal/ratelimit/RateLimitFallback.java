@@ -90,6 +90,23 @@ public final class RateLimitFallback {
     }
 
     /**
+     * What {@link #decide} would answer for one limit now, consuming nothing: the local state for {@code LOCAL}, the
+     * whole capacity for {@code ALLOW}; {@code REJECT} throws {@code failure}.
+     */
+    LimitOutcome peek(GuardedLimit limit, LimitRequest request, BackendUnavailableException failure) {
+        switch (limit.settings().failureMode()) {
+            case LOCAL:
+                return local.peek(List.of(new LimitRequest(request.limiter(), request.partition(),
+                        scaled(request.policy(), request.cost()), request.cost()))).outcome(0);
+            case ALLOW:
+                long capacity = request.policy().capacity();
+                return new LimitOutcome(true, capacity, capacity, 0, 0);
+            default:
+                throw failure;
+        }
+    }
+
+    /**
      * The policy one instance applies on its own: the limit (and a token bucket's burst) times the share, rounded
      * down, but never below the call's cost, so a call that fits the shared limit can always fit the local one.
      */

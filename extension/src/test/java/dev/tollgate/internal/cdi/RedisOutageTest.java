@@ -4,6 +4,7 @@ import dev.tollgate.Idempotent;
 import dev.tollgate.IdempotencyKey;
 import dev.tollgate.RateLimit;
 import dev.tollgate.RateLimitExceededException;
+import dev.tollgate.RateLimitStatus;
 import dev.tollgate.internal.ratelimit.BackendUnavailableException;
 import dev.tollgate.internal.resilience.BackendCircuit;
 import dev.tollgate.internal.resilience.CircuitOpenException;
@@ -251,6 +252,23 @@ class RedisOutageTest {
             awaitClosed(container, guarded::wide);
             assertThat(guarded.settle("s-1")).isEqualTo("settled s-1");
             assertThat(guarded.payments()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void theStatusOfALimitDuringTheOutageIsWhatItsFailureModeDecides() {
+        try (RedisProcess redis = RedisProcess.start(); var container = start(redis, "PT10S", Guarded.class)) {
+            Guarded guarded = container.bean(Guarded.class);
+            RateLimitStatus status = container.bean(RateLimitStatus.class);
+            guarded.local();
+            redis.kill();
+            guarded.local();
+            guarded.local();
+
+            assertThat(status.quota("outage-local").orElseThrow().remaining())
+                    .as("the local state: two of the outage's calls taken").isEqualTo(LIMIT - 2);
+            assertThat(status.quota("outage-allow").orElseThrow().remaining()).isEqualTo(2);
+            assertThatThrownBy(() -> status.quota("outage-reject")).isInstanceOf(BackendUnavailableException.class);
         }
     }
 

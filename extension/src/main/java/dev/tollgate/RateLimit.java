@@ -151,7 +151,7 @@ public @interface RateLimit {
     boolean tiered() default false;
 
     /**
-     * What a call gets while Redis cannot decide: it did not answer within {@code tollgate.redis.timeout}, refused
+     * What a call gets while Redis cannot decide: it did not answer within {@code tollgate.redis.command-timeout}, refused
      * the connection, or the circuit breaker is open after repeated failures. Default {@link FailureMode#LOCAL}.
      * Has no effect without Redis ({@code tollgate.redis.address} unset): the in-memory backend does not fail.
      */

@@ -6,6 +6,7 @@ import jakarta.inject.Inject;
 import org.eclipse.microprofile.metrics.Counter;
 import org.eclipse.microprofile.metrics.Metadata;
 import org.eclipse.microprofile.metrics.MetricRegistry;
+import org.eclipse.microprofile.metrics.MetricUnits;
 import org.eclipse.microprofile.metrics.Tag;
 import org.eclipse.microprofile.metrics.Timer;
 
@@ -68,7 +69,10 @@ public class MicroProfileRateLimitMetrics extends LimiterCounters<MetricRegistry
 
     @Override
     protected LongConsumer timer(MetricRegistry registry, String name, String description, String backend) {
-        Timer timer = registry.timer(metadata(name, description), new Tag("backend", backend));
+        // With the unit, Payara exports it as tollgate_backend_calls_seconds with mean, max and sum in seconds (its
+        // quantiles stay in nanoseconds, as for every Payara timer); without it, mean and max are nanoseconds too.
+        Timer timer = registry.timer(Metadata.builder().withName(name).withDescription(description)
+                .withUnit(MetricUnits.NANOSECONDS).build(), new Tag("backend", backend));
         return nanos -> timer.update(Duration.ofNanos(nanos));
     }
 

@@ -88,6 +88,20 @@ public final class Report {
         if (Files.exists(machine)) {
             out.append("## Machine\n\n```\n").append(Files.readString(machine).strip()).append("\n```\n\n");
         }
+        if (!scores.isEmpty() || !stats.isEmpty() || !footprints.isEmpty()) {
+            jmh();
+        }
+        http();
+        outage();
+        targets();
+        out.append("\n## Targets\n\n");
+        for (String check : checks) {
+            out.append("- ").append(check).append('\n');
+        }
+    }
+
+    /** The JMH and footprint tables. */
+    private void jmh() throws IOException {
         out.append("## Decisions per second on one Redis\n\n")
                 .append("| contender | hot key, 1 thread | hot key, 32 threads | 10,000 keys, 1 thread | 10,000 keys, 32 threads |\n")
                 .append("|---|---:|---:|---:|---:|\n");
@@ -154,12 +168,105 @@ public final class Report {
             }
             out.append(" |\n");
         }
-        http();
-        targets();
-        out.append("\n## Targets\n\n");
-        for (String check : checks) {
-            out.append("- ").append(check).append('\n');
+    }
+
+    static final List<String> OUTAGES = List.of("freeze-local", "freeze-reject", "kill-local", "kill-reject");
+
+    /**
+     * The Redis outage runs ({@code outage-<scenario>.txt}, written by {@link OutageRun}): throughput, 5xx and p99
+     * before, during and after the outage, how fast refusals came while the breaker was open, and when decisions
+     * were back on Redis; with the issue's targets checked.
+     */
+    private void outage() throws IOException {
+        Map<String, Map<String, String>> runs = new LinkedHashMap<>();
+        for (String scenario : OUTAGES) {
+            Path file = dir.resolve("outage-" + scenario + ".txt");
+            if (Files.exists(file)) {
+                Map<String, String> f = new LinkedHashMap<>();
+                for (String line : Files.readAllLines(file)) {
+                    int eq = line.indexOf('=');
+                    if (eq > 0) {
+                        f.put(line.substring(0, eq), line.substring(eq + 1));
+                    }
+                }
+                runs.put(scenario, f);
+            }
         }
+        if (runs.isEmpty()) {
+            return;
+        }
+        Map<String, String> any = runs.values().iterator().next();
+        out.append("\n## Redis outage: the example's `GET /api/search` on Payara Micro, Redis frozen or killed\n\n")
+                .append(any.get("client_threads")).append(" client threads in a closed loop; before ")
+                .append(any.get("before_s")).append(" s, the outage about ").append(any.get("during_s"))
+                .append(" s (from the signal until Redis is back: thawed, or a new server accepting connections), after ")
+                .append(any.get("after_s")).append(" s (from Redis's return). Back on Redis: from Redis's return until ")
+                .append("the readiness check's `breaker` read CLOSED for good (polled every 100 ms); in brackets, ")
+                .append("from the breaker's CLOSED transition in Payara's log, and when script calls per request came ")
+                .append("back to half their rate before the outage. Breaker OPEN after: from the outage's start to the ")
+                .append("breaker's OPEN transition in Payara's log.\n\n")
+                .append("| outage | failure mode | requests/s before | during | after | during ÷ before | 2xx/s during ÷ before |"
+                        + " 5xx before / during / after | 429 | p99 before / during / after | breaker OPEN after |"
+                        + " back on Redis |\n")
+                .append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
+        runs.forEach((scenario, f) -> out.append("| ").append(f.get("outage")).append(" | ")
+                .append(f.get("failure_mode")).append(" | ")
+                .append(f.get("before_rps")).append(" | ").append(f.get("during_rps")).append(" | ")
+                .append(f.get("after_rps")).append(" | ").append(f.get("during_over_before")).append(" | ")
+                .append(f.get("during_2xx_over_before")).append(" | ")
+                .append(f.get("before_5xx")).append(" / ").append(f.get("during_5xx")).append(" / ")
+                .append(f.get("after_5xx")).append(" | ")
+                .append(Long.parseLong(f.get("before_429")) + Long.parseLong(f.get("during_429"))
+                        + Long.parseLong(f.get("after_429"))).append(" | ")
+                .append(f.get("before_p99_ms")).append(" / ").append(f.get("during_p99_ms")).append(" / ")
+                .append(f.get("after_p99_ms")).append(" ms | ")
+                .append(f.get("breaker_open_after_outage_began_s")).append(" s | ")
+                .append(f.get("back_on_redis_s")).append(" s (log: ").append(f.get("breaker_closed_logged_after_return_s"))
+                .append(" s; script calls: ").append(f.get("script_calls_back_s")).append(" s) |\n"));
+        out.append("\n5xx answers from the outage's start to the end of the run: how long they took; \"while OPEN\":")
+                .append(" those whose request started while the breaker was OPEN, by the transitions Payara logged.\n\n")
+                .append("| outage | failure mode | 5xx | of which took ≥ 0.9 s | while OPEN | their p50 / p99 / max |"
+                        + " of which took ≥ 0.9 s | connections the client opened before / during / after |\n")
+                .append("|---|---|---:|---:|---:|---:|---:|---:|\n");
+        runs.forEach((scenario, f) -> out.append("| ").append(f.get("outage")).append(" | ")
+                .append(f.get("failure_mode")).append(" | ").append(f.get("outage_5xx")).append(" | ")
+                .append(f.get("outage_5xx_waited_900ms_or_more")).append(" | ").append(f.get("open_5xx")).append(" | ")
+                .append(f.get("open_5xx_p50_ms")).append(" / ").append(f.get("open_5xx_p99_ms")).append(" / ")
+                .append(f.get("open_5xx_max_ms")).append(" ms | ").append(f.get("open_5xx_waited_900ms_or_more"))
+                .append(" | ").append(f.getOrDefault("before_connections_opened", "")).append(" / ")
+                .append(f.getOrDefault("during_connections_opened", "")).append(" / ")
+                .append(f.getOrDefault("after_connections_opened", "")).append(" |\n"));
+        out.append("\nCPU, from /proc: Payara Micro's per request answered, and in cores; the client's (this benchmark's JVM,")
+                .append(" load and pollers) in cores; the whole machine's share busy.\n\n")
+                .append("| outage | failure mode | Payara µs / request before / during / after | Payara cores |"
+                        + " client cores | machine busy |\n")
+                .append("|---|---|---:|---:|---:|---:|\n");
+        runs.forEach((scenario, f) -> out.append("| ").append(f.get("outage")).append(" | ")
+                .append(f.get("failure_mode")).append(" | ").append(triple(f, "payara_cpu_us_per_request", ""))
+                .append(" | ").append(triple(f, "payara_cores", "")).append(" | ")
+                .append(triple(f, "client_cores", "")).append(" | ").append(triple(f, "machine_busy_pct", "%"))
+                .append(" |\n"));
+        runs.forEach((scenario, f) -> {
+            if (scenario.endsWith("-local")) {
+                long errors = Long.parseLong(f.get("before_5xx")) + Long.parseLong(f.get("during_5xx"))
+                        + Long.parseLong(f.get("after_5xx"));
+                check(errors == 0, "outage " + scenario + ": no 5xx in the default mode: " + errors);
+                double ratio = Double.parseDouble(f.get("during_over_before"));
+                check(ratio >= 0.8, "outage " + scenario + ": throughput during ≥ 0.8 × before: "
+                        + f.get("during_over_before") + " (" + f.get("during_rps") + " against " + f.get("before_rps")
+                        + " requests/s)");
+            } else {
+                double p99 = Double.parseDouble(f.get("open_5xx_p99_ms"));
+                check(Long.parseLong(f.get("open_5xx")) > 0 && p99 < 100, "outage " + scenario
+                        + ": refusals answered without waiting for Redis once the breaker is open (p99 < 100 ms, a"
+                        + " tenth of the command timeout): " + f.get("open_5xx") + " refusals, p99 " + p99
+                        + " ms, max " + f.get("open_5xx_max_ms") + " ms");
+            }
+            String back = f.get("back_on_redis_s");
+            boolean parsed = back.matches("[0-9.]+");
+            check(parsed && Double.parseDouble(back) <= 5, "outage " + scenario + ": back on Redis ≤ 5 s after it"
+                    + " returns: " + back + (parsed ? " s" : ""));
+        });
     }
 
     /**
@@ -212,6 +319,12 @@ public final class Report {
                         + fmt("%.2f", ratio) + " (median of the rounds)");
             }
         });
+    }
+
+    /** {@code before / during / after} of one figure of an outage run. */
+    private static String triple(Map<String, String> f, String figure, String unit) {
+        return f.get("before_" + figure) + unit + " / " + f.get("during_" + figure) + unit + " / "
+                + f.get("after_" + figure) + unit;
     }
 
     private static <T> double median(List<T> values, ToDoubleFunction<T> of) {

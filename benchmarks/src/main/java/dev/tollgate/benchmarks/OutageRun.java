@@ -239,62 +239,28 @@ public final class OutageRun {
     }
 
     private void load(Recorder recorder) {
-        HttpConnection connection = null;
+        KeepAlive client = new KeepAlive(port, 30_000);
         while (!stop.get()) {
             long start = System.nanoTime();
-            int status;
-            boolean connects = connection == null;
-            try {
-                if (connection == null) {
-                    connection = new HttpConnection(port, 30_000);
-                }
-                status = connection.get(SEARCH, KEY, null);
-                if (connection.closed()) {
-                    connection.close();
-                    connection = null;
-                }
-            } catch (IOException | RuntimeException e) {
-                status = 0;
-                if (connection != null) {
-                    connection.close();
-                    connection = null;
-                }
-            }
+            boolean connects = !client.connected();
+            int status = client.get(SEARCH, KEY, null);
             long end = System.nanoTime();
             recorder.add(end - t0, status, end - start, connects);
             if (status == 0) {
                 sleep(10); // no busy loop against a server that refuses connections
             }
         }
-        if (connection != null) {
-            connection.close();
-        }
+        client.close();
     }
 
     /** Every 100 ms: start and end (ns since the load started), HTTP status, and the breaker's state as reported. */
     private void pollHealth(List<long[]> polls, List<String> states) {
-        HttpConnection connection = null;
+        KeepAlive client = new KeepAlive(port, 10_000);
         StringBuilder body = new StringBuilder();
         while (!stop.get()) {
             long start = System.nanoTime();
-            int status;
             body.setLength(0);
-            try {
-                if (connection == null) {
-                    connection = new HttpConnection(port, 10_000);
-                }
-                status = connection.get("/health/ready", null, body);
-                if (connection.closed()) {
-                    connection.close();
-                    connection = null;
-                }
-            } catch (IOException | RuntimeException e) {
-                status = 0;
-                if (connection != null) {
-                    connection.close();
-                    connection = null;
-                }
-            }
+            int status = client.get("/health/ready", null, body);
             long end = System.nanoTime();
             Matcher breaker = BREAKER.matcher(body);
             synchronized (polls) {
@@ -303,9 +269,7 @@ public final class OutageRun {
             }
             sleepUntil(start + TimeUnit.MILLISECONDS.toNanos(100));
         }
-        if (connection != null) {
-            connection.close();
-        }
+        client.close();
     }
 
     /** Every 100 ms while Redis is up: time (ns since the load started) and {@code evalsha} + {@code eval} calls. */
@@ -346,6 +310,49 @@ public final class OutageRun {
             throw new IOException("Unexpected reply " + (char) type + line);
         }
         return new String(in.readNBytes(Integer.parseInt(line) + 2), StandardCharsets.UTF_8);
+    }
+
+    /**
+     * One {@link HttpConnection} kept open across requests: opened when needed, dropped when the server closes it or a
+     * request fails, so the next request opens a new one.
+     */
+    static final class KeepAlive {
+        private final int port;
+        private final int timeoutMillis;
+        private HttpConnection connection;
+
+        KeepAlive(int port, int timeoutMillis) {
+            this.port = port;
+            this.timeoutMillis = timeoutMillis;
+        }
+
+        boolean connected() {
+            return connection != null;
+        }
+
+        /** The answer's status, or 0 when there was none (refused, reset, timed out). */
+        int get(String path, String apiKey, StringBuilder body) {
+            try {
+                if (connection == null) {
+                    connection = new HttpConnection(port, timeoutMillis);
+                }
+                int status = connection.get(path, apiKey, body);
+                if (connection.closed()) {
+                    close();
+                }
+                return status;
+            } catch (IOException | RuntimeException e) {
+                close();
+                return 0;
+            }
+        }
+
+        void close() {
+            if (connection != null) {
+                connection.close();
+                connection = null;
+            }
+        }
     }
 
     /**

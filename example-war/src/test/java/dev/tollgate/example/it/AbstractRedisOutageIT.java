@@ -100,6 +100,14 @@ public abstract class AbstractRedisOutageIT {
                 .addClasses(OutageProbeResource.class, OutageRuns.class);
     }
 
+    /** Of 48 simultaneous calls to a {@code LOCAL} limit, exactly its local share got 200 and the rest 429. */
+    private static void assertLocalShareAdmitted(Answers answers, String path) {
+        assertThat(answers.statuses(path))
+                .as("48 simultaneous calls to a LOCAL limit of %d (%s here): status -> count; answers %s", LIMIT,
+                        LOCAL_LIMIT, answers.to(path))
+                .containsOnly(entry(200, (long) LOCAL_LIMIT), entry(429, 48L - LOCAL_LIMIT));
+    }
+
     /** The server's MicroProfile Health readiness endpoint. */
     protected abstract URI readinessEndpoint();
 
@@ -214,10 +222,7 @@ public abstract class AbstractRedisOutageIT {
             Answers answers = Burst.send(requests);
             printStatuses("Redis frozen", answers);
 
-            assertThat(answers.statuses("/outage/local/frozen"))
-                    .as("48 simultaneous calls to a LOCAL limit of %d (%s here): status -> count; answers %s", LIMIT,
-                            LOCAL_LIMIT, answers.to("/outage/local/frozen"))
-                    .containsOnly(entry(200, (long) LOCAL_LIMIT), entry(429, 48L - LOCAL_LIMIT));
+            assertLocalShareAdmitted(answers, "/outage/local/frozen");
             answers.to("/outage/reject").forEach(answer -> assertUnavailable(answer, "REJECT limit"));
             answers.to("/outage/idempotent/reject").forEach(answer -> assertUnavailable(answer, "@Idempotent REJECT"));
             assertThat(runs("reject")).as("runs of the @Idempotent REJECT method").isEqualTo(rejectRuns);
@@ -266,10 +271,7 @@ public abstract class AbstractRedisOutageIT {
             Answers answers = Burst.send(requests);
             printStatuses("Redis killed", answers);
 
-            assertThat(answers.statuses("/outage/local/killed"))
-                    .as("48 simultaneous calls to a LOCAL limit of %d (%s here): status -> count; answers %s", LIMIT,
-                            LOCAL_LIMIT, answers.to("/outage/local/killed"))
-                    .containsOnly(entry(200, (long) LOCAL_LIMIT), entry(429, 48L - LOCAL_LIMIT));
+            assertLocalShareAdmitted(answers, "/outage/local/killed");
             assertThat(answers.statuses("/outage/allow")).as("ALLOW, used up in Redis before; answers %s",
                     answers.to("/outage/allow")).containsOnly(entry(200, 24L));
             answers.to("/outage/reject").forEach(answer -> assertUnavailable(answer, "REJECT limit"));

@@ -59,6 +59,7 @@ import java.lang.reflect.Method;
 import java.time.Duration;
 import java.lang.reflect.Modifier;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -254,7 +255,6 @@ public class TollgateExtension implements Extension {
         }
         RateLimitMetrics metrics = metrics(beans);
         IdempotencyStore store;
-        RateLimitFallback fallback = null;
         BackendCircuit circuit = null;
         if (redis.isPresent()) {
             // One client (one connection pool) and one circuit breaker for both guards: the rate-limit backend owns
@@ -274,16 +274,14 @@ public class TollgateExtension implements Extension {
                 .map(limit -> limit.settings().name()).distinct().toList());
         metrics.registerIdempotency(idempotentMethods.values().stream().map(IdempotentMethod::scope).distinct()
                 .toList());
-        this.fallback = fallback;
         runtime.publish(methods, new RateLimitEnforcer(backend, fallback, metrics), new CallerTiers(tiers, tierResolver),
                 circuit, servesDuringOutage(methods, idempotentMethods));
         jsonValues = new Values();
         idempotencyEngine = new IdempotencyEngine(store, lease, metrics, Transactions.lookup(), responses);
         idempotency.publish(idempotentMethods, idempotencyEngine, jsonValues);
-        BackendCircuit published = circuit;
         LOG.info(() -> "Tollgate: " + methods.size() + " rate-limited and " + idempotentMethods.size()
                 + " idempotent method(s), backend " + backend.name()
-                + redis.map(r -> " (" + r + "; " + published.settings() + ")")
+                + redis.map(r -> " (" + r + "; " + breaker + ")")
                         .orElse(" (no tollgate.redis.address: state is per instance)"));
     }
 
@@ -294,7 +292,7 @@ public class TollgateExtension implements Extension {
      */
     private static boolean servesDuringOutage(Map<Method, GuardedMethod> limited,
                                               Map<Method, IdempotentMethod> idempotent) {
-        Set<Method> guarded = new java.util.HashSet<>(limited.keySet());
+        Set<Method> guarded = new HashSet<>(limited.keySet());
         guarded.addAll(idempotent.keySet());
         for (Method method : guarded) {
             GuardedMethod limits = limited.get(method);

@@ -69,9 +69,7 @@ abstract class LimiterCounters<R, C> implements RateLimitMetrics {
 
     @Override
     public synchronized void registerBackend(String backend, IntSupplier breakerState) {
-        if (registry == null) {
-            registry = registries().get();
-        }
+        R registry = registry();
         backendTimer = timer(registry, BACKEND_CALLS, "Latency of Tollgate's calls to its backend", backend);
         backendFailures = taggedCounter(registry, BACKEND_FAILURES,
                 "Calls to Tollgate's backend that got no answer (timeout, refused connection, error)", "backend",
@@ -87,6 +85,14 @@ abstract class LimiterCounters<R, C> implements RateLimitMetrics {
             idempotencyFallbacks.put(mode, taggedCounter(registry, IDEMPOTENCY_FALLBACKS, "Idempotent calls"
                     + " handled by a failure mode while the store was unavailable", "mode", tagValue(mode)));
         }
+    }
+
+    /** The registry, looked up on the first registration. */
+    private R registry() {
+        if (registry == null) {
+            registry = registries().get();
+        }
+        return registry;
     }
 
     private static String tagValue(Enum<?> mode) {
@@ -120,9 +126,7 @@ abstract class LimiterCounters<R, C> implements RateLimitMetrics {
 
     @Override
     public void registerIdempotency(Collection<String> scopes) {
-        if (registry == null) {
-            registry = registries().get();
-        }
+        registry();
         scopes.forEach(this::idempotencyCountersOf);
     }
 

@@ -62,9 +62,7 @@ public final class RateLimitFallback {
         List<LimitRequest> localRequests = new ArrayList<>(requests.size());
         for (int i = 0; i < limits.size(); i++) {
             if (limits.get(i).settings().failureMode() == FailureMode.LOCAL) {
-                LimitRequest request = requests.get(i);
-                localRequests.add(new LimitRequest(request.limiter(), request.partition(),
-                        scaled(request.policy(), request.cost()), request.cost()));
+                localRequests.add(local(requests.get(i)));
             }
         }
         RateLimitDecision decided = localRequests.isEmpty() ? null : local.acquire(localRequests);
@@ -75,8 +73,7 @@ public final class RateLimitFallback {
             if (limits.get(i).settings().failureMode() == FailureMode.LOCAL) {
                 outcomes.add(decided.outcome(next++));
             } else {
-                long capacity = requests.get(i).policy().capacity();
-                outcomes.add(new LimitOutcome(true, capacity, capacity, 0, 0));
+                outcomes.add(uncounted(requests.get(i)));
                 allowed = true;
             }
         }
@@ -96,14 +93,24 @@ public final class RateLimitFallback {
     LimitOutcome peek(GuardedLimit limit, LimitRequest request, BackendUnavailableException failure) {
         switch (limit.settings().failureMode()) {
             case LOCAL:
-                return local.peek(List.of(new LimitRequest(request.limiter(), request.partition(),
-                        scaled(request.policy(), request.cost()), request.cost()))).outcome(0);
+                return local.peek(List.of(local(request))).outcome(0);
             case ALLOW:
-                long capacity = request.policy().capacity();
-                return new LimitOutcome(true, capacity, capacity, 0, 0);
+                return uncounted(request);
             default:
                 throw failure;
         }
+    }
+
+    /** {@code request} as this instance decides it on its own: its policy scaled by the local share. */
+    private LimitRequest local(LimitRequest request) {
+        return new LimitRequest(request.limiter(), request.partition(), scaled(request.policy(), request.cost()),
+                request.cost());
+    }
+
+    /** The outcome of an {@code ALLOW} limit: permitted, nothing counted, so the whole capacity remains. */
+    private static LimitOutcome uncounted(LimitRequest request) {
+        long capacity = request.policy().capacity();
+        return new LimitOutcome(true, capacity, capacity, 0, 0);
     }
 
     /**

@@ -6,7 +6,6 @@ import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig.SlidingWindowType;
 
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -68,9 +67,7 @@ public final class BackendCircuit {
 
     /** A circuit that never opens and records nothing: for backends used outside a deployment (tests, benchmarks). */
     public static BackendCircuit none() {
-        return new BackendCircuit("none", new BreakerSettings(false, BreakerSettings.DEFAULT_FAILURE_RATE_PERCENT,
-                BreakerSettings.DEFAULT_WINDOW_CALLS, BreakerSettings.DEFAULT_MINIMUM_CALLS,
-                BreakerSettings.DEFAULT_OPEN_FOR), RateLimitMetrics.NONE);
+        return new BackendCircuit("none", BreakerSettings.DEFAULTS.disabled(), RateLimitMetrics.NONE);
     }
 
     /**
@@ -136,7 +133,12 @@ public final class BackendCircuit {
     }
 
     private void logTransition(CircuitBreaker.State to) {
-        Function<CircuitBreaker.State, String> text = state -> switch (state) {
+        LOG.log(to == CircuitBreaker.State.OPEN ? Level.WARNING : Level.INFO,
+                () -> "Tollgate: circuit breaker for " + backend + " " + describe(to));
+    }
+
+    private String describe(CircuitBreaker.State to) {
+        return switch (to) {
             case OPEN -> "OPEN: " + backend + " failed repeatedly (failure rate "
                     + Math.round(breaker.getMetrics().getFailureRate()) + "% of the last "
                     + breaker.getMetrics().getNumberOfBufferedCalls() + " calls); for "
@@ -145,9 +147,7 @@ public final class BackendCircuit {
                     + " (REJECT or EXECUTE)";
             case HALF_OPEN -> "HALF_OPEN: cool-off over, the next call probes " + backend;
             case CLOSED -> "CLOSED: " + backend + " answered the probe; decisions are back on " + backend;
-            default -> state.name();
+            default -> to.name();
         };
-        LOG.log(to == CircuitBreaker.State.OPEN ? Level.WARNING : Level.INFO,
-                () -> "Tollgate: circuit breaker for " + backend + " " + text.apply(to));
     }
 }

@@ -50,8 +50,9 @@ public record BreakerSettings(boolean enabled, int failureRatePercent, int windo
         }
     }
 
-    public BreakerSettings withOpenFor(Duration cooloff) {
-        return new BreakerSettings(enabled, failureRatePercent, windowCalls, minimumCalls, cooloff);
+    /** The same settings with the breaker switched off. */
+    public BreakerSettings disabled() {
+        return new BreakerSettings(false, failureRatePercent, windowCalls, minimumCalls, openFor);
     }
 
     @Override

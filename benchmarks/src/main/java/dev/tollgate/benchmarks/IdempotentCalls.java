@@ -1,5 +1,6 @@
 package dev.tollgate.benchmarks;
 
+import dev.tollgate.internal.call.ResultShape;
 import dev.tollgate.internal.config.IdempotencySettings;
 import dev.tollgate.internal.idempotency.IdempotencyEngine;
 import dev.tollgate.internal.idempotency.IdempotencyStore;
@@ -55,10 +56,11 @@ public class IdempotentCalls {
         IdempotencyStore backing = store.equals("redis")
                 ? RedisIdempotencyStore.connect(RedisSettings.forAddress(redisAddress()))
                 : new InMemoryIdempotencyStore();
-        engine = new IdempotencyEngine(backing, 30_000, RateLimitMetrics.NONE, Transactions.lookup(),
+        engine = new IdempotencyEngine(backing, 30_000, RateLimitMetrics.NONE, Transactions.NONE,
                 new ResponseLimits(ResponseLimits.DEFAULT_MAX_BODY_BYTES, ResponseLimits.DEFAULT_HEADERS));
         method = new IdempotentMethod("Orders#place()", new IdempotencySettings("bench/place", TTL, 0, true,
-                List.of(), -1, dev.tollgate.Idempotent.FailureMode.REJECT), false, String.class);
+                List.of(), -1, dev.tollgate.Idempotent.FailureMode.REJECT), false,
+                ResultShape.returned(String.class));
         completedKey = "completed-" + System.nanoTime();
         engine.claim(method, completedKey, "fp").claim().complete(RESULT, TTL);
     }

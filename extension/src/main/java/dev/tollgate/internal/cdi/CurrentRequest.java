@@ -1,6 +1,8 @@
 package dev.tollgate.internal.cdi;
 
 import dev.tollgate.internal.idempotency.PendingResponse;
+import jakarta.servlet.AsyncEvent;
+import jakarta.servlet.AsyncListener;
 import jakarta.servlet.ServletContainerInitializer;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletRequest;
@@ -47,8 +49,40 @@ public final class CurrentRequest implements ServletContainerInitializer, Servle
     @Override
     public void requestDestroyed(ServletRequestEvent event) {
         CURRENT.remove();
-        if (event.getServletRequest().getAttribute(PendingResponse.ATTRIBUTE) instanceof PendingResponse pending) {
+        ServletRequest request = event.getServletRequest();
+        if (!(request.getAttribute(PendingResponse.ATTRIBUTE) instanceof PendingResponse pending)) {
+            return;
+        }
+        if (request.isAsyncStarted()) {
+            // An asynchronous response (a CompletionStage or a suspended AsyncResponse) is still to be written: the
+            // claim waits for the end of the asynchronous cycle, whichever way it ends.
+            request.getAsyncContext().addListener(new ReleaseAtEnd(pending));
+        } else {
             pending.release();
+        }
+    }
+
+    /** Releases a claim whose response was not stored once an asynchronous request ended. */
+    private record ReleaseAtEnd(PendingResponse pending) implements AsyncListener {
+
+        @Override
+        public void onComplete(AsyncEvent event) {
+            pending.release();
+        }
+
+        @Override
+        public void onTimeout(AsyncEvent event) {
+            pending.release();
+        }
+
+        @Override
+        public void onError(AsyncEvent event) {
+            pending.release();
+        }
+
+        @Override
+        public void onStartAsync(AsyncEvent event) {
+            event.getAsyncContext().addListener(this);
         }
     }
 }

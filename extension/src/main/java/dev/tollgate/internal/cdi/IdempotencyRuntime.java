@@ -1,26 +1,23 @@
 package dev.tollgate.internal.cdi;
 
-import dev.tollgate.internal.idempotency.IdempotencyEngine;
+import dev.tollgate.internal.idempotency.IdempotencyGuard;
 import dev.tollgate.internal.idempotency.IdempotentMethod;
-import dev.tollgate.internal.idempotency.Values;
 
 import java.lang.reflect.Method;
 import java.util.Map;
 
 /**
- * What the extension prepared at deployment for the idempotency interceptor: the guarded methods and the engine.
+ * What the extension prepared at deployment for the idempotency interceptor: the guarded methods and their guard.
  * Immutable once published.
  */
 public final class IdempotencyRuntime {
 
     private volatile Map<Method, IdempotentMethod> methods = Map.of();
-    private volatile IdempotencyEngine engine;
-    private volatile Values values;
+    private volatile IdempotencyGuard guard;
 
-    void publish(Map<Method, IdempotentMethod> methods, IdempotencyEngine engine, Values values) {
+    void publish(Map<Method, IdempotentMethod> methods, IdempotencyGuard guard) {
         this.methods = Map.copyOf(methods);
-        this.engine = engine;
-        this.values = values;
+        this.guard = guard;
     }
 
     /** The method's settings, or {@code null} when it is not (or no longer) idempotent. */
@@ -28,11 +25,7 @@ public final class IdempotencyRuntime {
         return methods.get(method);
     }
 
-    IdempotencyEngine engine() {
-        return engine;
-    }
-
-    Values values() {
-        return values;
+    IdempotencyGuard guard() {
+        return guard;
     }
 }

@@ -1,33 +1,30 @@
 package dev.tollgate.internal.cdi;
 
-import dev.tollgate.internal.ratelimit.CallerTiers;
 import dev.tollgate.internal.ratelimit.GuardedMethod;
+import dev.tollgate.internal.ratelimit.RateLimitGuard;
 import dev.tollgate.internal.ratelimit.RateLimitBackend;
-import dev.tollgate.internal.ratelimit.RateLimitEnforcer;
 import dev.tollgate.internal.resilience.BackendCircuit;
 
 import java.lang.reflect.Method;
 import java.util.Map;
 
 /**
- * What the extension prepared at deployment for the interceptor: the guarded methods, the enforcer and the tiers.
+ * What the extension prepared at deployment for the interceptor: the guarded methods and their guard.
  * Immutable once published; the interceptor only looks things up in it.
  */
 public final class RateLimitRuntime {
 
     private volatile Map<Method, GuardedMethod> methods = Map.of();
-    private volatile RateLimitEnforcer enforcer;
-    private volatile CallerTiers tiers;
+    private volatile RateLimitGuard guard;
     private volatile BackendCircuit circuit;
     private volatile boolean servesDuringOutage;
 
-    void publish(Map<Method, GuardedMethod> methods, RateLimitEnforcer enforcer, CallerTiers tiers,
-                 BackendCircuit circuit, boolean servesDuringOutage) {
+    void publish(Map<Method, GuardedMethod> methods, RateLimitGuard guard, BackendCircuit circuit,
+                 boolean servesDuringOutage) {
         this.methods = Map.copyOf(methods);
         this.circuit = circuit;
         this.servesDuringOutage = servesDuringOutage;
-        this.tiers = tiers;
-        this.enforcer = enforcer;
+        this.guard = guard;
     }
 
     /** The circuit breaker in front of Redis, shared by both guards; {@code null} without Redis. */
@@ -54,15 +51,11 @@ public final class RateLimitRuntime {
 
     /** The deployment's rate-limit backend, or {@code null} until the deployment is validated (or if it failed). */
     public RateLimitBackend backend() {
-        RateLimitEnforcer current = enforcer;
-        return current == null ? null : current.backend();
+        RateLimitGuard current = guard;
+        return current == null ? null : current.enforcer().backend();
     }
 
-    RateLimitEnforcer enforcer() {
-        return enforcer;
-    }
-
-    CallerTiers tiers() {
-        return tiers;
+    RateLimitGuard guard() {
+        return guard;
     }
 }

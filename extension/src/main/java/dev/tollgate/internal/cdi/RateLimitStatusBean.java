@@ -1,7 +1,7 @@
 package dev.tollgate.internal.cdi;
 
 import dev.tollgate.RateLimitStatus;
-import dev.tollgate.internal.partition.CallContext;
+import dev.tollgate.internal.call.Call;
 import dev.tollgate.internal.ratelimit.GuardedLimit;
 import dev.tollgate.internal.ratelimit.GuardedMethod;
 import dev.tollgate.internal.ratelimit.LimitOutcome;
@@ -31,7 +31,7 @@ public class RateLimitStatusBean implements RateLimitStatus {
 
     @Override
     public List<Quota> quotas() {
-        CallContext call = new InterceptedCall(CurrentRequest.get(), security);
+        Call call = InterceptedCall.current(security);
         List<Quota> quotas = new ArrayList<>();
         for (GuardedLimit limit : reportable().values()) {
             quotas.add(quota(limit, call));
@@ -43,7 +43,7 @@ public class RateLimitStatusBean implements RateLimitStatus {
     public Optional<Quota> quota(String limiter) {
         GuardedLimit limit = reportable().get(limiter);
         return limit == null ? Optional.empty()
-                : Optional.of(quota(limit, new InterceptedCall(CurrentRequest.get(), security)));
+                : Optional.of(quota(limit, InterceptedCall.current(security)));
     }
 
     /** The first limit of each name whose partition needs no call arguments, in deployment order. */
@@ -59,11 +59,11 @@ public class RateLimitStatusBean implements RateLimitStatus {
         return limits;
     }
 
-    private Quota quota(GuardedLimit limit, CallContext call) {
-        String tier = limit.settings().tiered() ? runtime.tiers().tierOf(null, call) : null;
+    private Quota quota(GuardedLimit limit, Call call) {
+        String tier = limit.settings().tiered() ? runtime.guard().tiers().tierOf(call) : null;
         LimitPolicy policy = limit.settings().policyFor(tier);
-        LimitRequest request = new LimitRequest(limit.settings().name(), limit.key().resolve(null, call), policy, 1);
-        LimitOutcome outcome = runtime.enforcer().peek(limit, request);
+        LimitRequest request = new LimitRequest(limit.settings().name(), limit.key().resolve(call), policy, 1);
+        LimitOutcome outcome = runtime.guard().enforcer().peek(limit, request);
         return new Quota(limit.settings().name(), policy.capacity(), outcome.remaining(),
                 Duration.ofMillis(policy.windowMillis()), outcome.reset());
     }

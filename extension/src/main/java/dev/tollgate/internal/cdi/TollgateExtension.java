@@ -2,13 +2,14 @@ package dev.tollgate.internal.cdi;
 
 import dev.tollgate.Idempotent;
 import dev.tollgate.RateLimit;
+import dev.tollgate.internal.call.ResultShape;
 import dev.tollgate.internal.config.IdempotencySettings;
 import dev.tollgate.internal.config.IdempotencySettingsReader;
 import dev.tollgate.internal.idempotency.IdempotencyEngine;
 import dev.tollgate.internal.idempotency.IdempotencyStore;
+import dev.tollgate.internal.idempotency.IdempotencyGuard;
 import dev.tollgate.internal.idempotency.IdempotentMethod;
 import dev.tollgate.internal.idempotency.ResponseLimits;
-import dev.tollgate.internal.idempotency.Transactions;
 import dev.tollgate.internal.idempotency.Values;
 import dev.tollgate.internal.local.InMemoryIdempotencyStore;
 import dev.tollgate.internal.redis.RedisIdempotencyStore;
@@ -28,6 +29,7 @@ import dev.tollgate.internal.partition.PartitionKey;
 import dev.tollgate.internal.ratelimit.CallerTiers;
 import dev.tollgate.internal.ratelimit.GuardedLimit;
 import dev.tollgate.internal.ratelimit.GuardedMethod;
+import dev.tollgate.internal.ratelimit.RateLimitGuard;
 import dev.tollgate.internal.ratelimit.RateLimitBackend;
 import dev.tollgate.internal.ratelimit.RateLimitEnforcer;
 import dev.tollgate.internal.ratelimit.RateLimitFallback;
@@ -97,6 +99,8 @@ public class TollgateExtension implements Extension {
     private final Map<Class<?>, Bean<?>> resolverBeans = new LinkedHashMap<>();
     private final List<Bean<?>> tierResolverBeans = new ArrayList<>();
     private final RateLimitRuntime runtime = new RateLimitRuntime();
+    private final ResultShapes shapes = new ResultShapes();
+    private final CallScheduler scheduler = new CallScheduler();
     private RateLimitBackend backend;
     private RateLimitFallback fallback;
     private boolean applicationDeclaresReadinessCheck;
@@ -160,6 +164,7 @@ public class TollgateExtension implements Extension {
             if (!isBusinessMethod(method)) {
                 continue;
             }
+            shapes.note(type, annotated);
             Idempotent idempotent = annotated.isAnnotationPresent(Idempotent.class)
                     ? annotated.getAnnotation(Idempotent.class) : classIdempotent;
             if (idempotent != null) {
@@ -221,8 +226,10 @@ public class TollgateExtension implements Extension {
                     limits.add(new GuardedLimit(settings, key));
                 }
             }
-            if (!limits.isEmpty()) {
-                GuardedMethod guarded = GuardedMethod.of(where, limits);
+            ResultShape shape = limits.isEmpty() ? null
+                    : shapes.rateLimited(candidate.method(), where, limits, problems);
+            if (shape != null) {
+                GuardedMethod guarded = GuardedMethod.of(where, limits, shape);
                 GuardedMethod previous = methods.putIfAbsent(candidate.method(), guarded);
                 if (previous != null && !settingsOf(previous).equals(settingsOf(guarded))) {
                     // One Java method inherited by two beans whose classes configure it differently.
@@ -239,10 +246,12 @@ public class TollgateExtension implements Extension {
         for (IdempotentCandidate candidate : idempotentCandidates) {
             IdempotencySettings settings = idempotencyReader.read(candidate.beanClass(), candidate.method(),
                     candidate.annotation(), problems);
-            if (settings != null) {
-                String where = RateLimitSettingsReader.describe(candidate.beanClass(), candidate.method());
-                idempotentMethods.putIfAbsent(candidate.method(), IdempotentMethod.of(where, settings,
-                        candidate.method()));
+            String where = RateLimitSettingsReader.describe(candidate.beanClass(), candidate.method());
+            boolean jaxrs = JaxRsMethods.isResourceMethod(candidate.method());
+            ResultShape shape = shapes.idempotent(candidate.method(), where, jaxrs, problems);
+            if (settings != null && shape != null) {
+                idempotentMethods.putIfAbsent(candidate.method(), new IdempotentMethod(where, settings, jaxrs,
+                        shape));
             }
         }
         long lease = idempotencyReader.leaseMillis(problems);
@@ -274,11 +283,12 @@ public class TollgateExtension implements Extension {
                 .map(limit -> limit.settings().name()).distinct().toList());
         metrics.registerIdempotency(idempotentMethods.values().stream().map(IdempotentMethod::scope).distinct()
                 .toList());
-        runtime.publish(methods, new RateLimitEnforcer(backend, fallback, metrics), new CallerTiers(tiers, tierResolver),
-                circuit, servesDuringOutage(methods, idempotentMethods));
+        runtime.publish(methods, new RateLimitGuard(new RateLimitEnforcer(backend, fallback, metrics),
+                new CallerTiers(tiers, tierResolver), scheduler), circuit, servesDuringOutage(methods,
+                idempotentMethods));
         jsonValues = new Values();
-        idempotencyEngine = new IdempotencyEngine(store, lease, metrics, Transactions.lookup(), responses);
-        idempotency.publish(idempotentMethods, idempotencyEngine, jsonValues);
+        idempotencyEngine = new IdempotencyEngine(store, lease, metrics, JtaTransactions.lookup(), responses);
+        idempotency.publish(idempotentMethods, new IdempotencyGuard(idempotencyEngine, jsonValues));
         LOG.info(() -> "Tollgate: " + methods.size() + " rate-limited and " + idempotentMethods.size()
                 + " idempotent method(s), backend " + backend.name()
                 + redis.map(r -> " (" + r + "; " + breaker + ")")
@@ -309,6 +319,7 @@ public class TollgateExtension implements Extension {
     }
 
     void close(@Observes BeforeShutdown event) {
+        scheduler.close();
         if (idempotencyEngine != null) {
             idempotencyEngine.close();
         }

@@ -1,6 +1,6 @@
 package dev.tollgate.internal.jaxrs;
 
-import dev.tollgate.internal.cdi.IdempotentInterceptor;
+import dev.tollgate.internal.idempotency.HttpFingerprint;
 import dev.tollgate.internal.idempotency.Digests;
 import jakarta.ws.rs.ext.ReaderInterceptor;
 import jakarta.ws.rs.ext.ReaderInterceptorContext;
@@ -22,7 +22,7 @@ public class IdempotencyBodyDigest implements ReaderInterceptor {
         byte[] body = context.getInputStream().readAllBytes();
         MessageDigest digest = Digests.sha256();
         Digests.frame(digest, body);
-        context.setProperty(IdempotentInterceptor.BODY_DIGEST, Digests.text(digest));
+        context.setProperty(HttpFingerprint.BODY_DIGEST, Digests.text(digest));
         context.setInputStream(new ByteArrayInputStream(body));
         return context.proceed();
     }

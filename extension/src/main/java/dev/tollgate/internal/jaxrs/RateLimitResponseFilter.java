@@ -1,5 +1,6 @@
 package dev.tollgate.internal.jaxrs;
 
+import dev.tollgate.internal.ratelimit.RateLimitResults;
 import jakarta.annotation.Priority;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
@@ -23,7 +24,7 @@ public class RateLimitResponseFilter implements ContainerResponseFilter {
 
     @Override
     public void filter(ContainerRequestContext request, ContainerResponseContext response) {
-        RateLimitResults.Recorded recorded = RateLimitResults.recorded(request);
+        RateLimitResults.Recorded recorded = RateLimitResults.recorded(request.getProperty(RateLimitResults.ATTRIBUTE));
         if (recorded == null) {
             return;
         }

@@ -4,9 +4,9 @@
  * <h2>How a decision reaches the response</h2>
  *
  * The {@code @RateLimit} interceptor runs inside the resource method invocation and cannot see JAX-RS contexts.
- * After deciding, it calls {@link dev.tollgate.internal.jaxrs.RateLimitResults#record} with the call's
+ * After deciding, it calls {@link dev.tollgate.internal.ratelimit.RateLimitResults#record} with the call's
  * {@code HttpServletRequest}; the result is stored as the servlet request attribute
- * {@value dev.tollgate.internal.jaxrs.RateLimitResults#ATTRIBUTE}. {@link
+ * {@value dev.tollgate.internal.ratelimit.RateLimitResults#ATTRIBUTE}. {@link
  * dev.tollgate.internal.jaxrs.RateLimitResponseFilter} reads it back through
  * {@code ContainerRequestContext.getProperty}, which Jakarta REST requires to expose the servlet request's
  * attributes in a servlet container (Jersey: {@code ServletPropertiesDelegate}; RESTEasy:

@@ -1,10 +1,9 @@
 package dev.tollgate.internal.partition;
 
-import jakarta.interceptor.InvocationContext;
-import jakarta.servlet.http.HttpServletRequest;
+import dev.tollgate.internal.call.Call;
 
-import java.util.ArrayList;
-import java.util.Enumeration;
+import dev.tollgate.internal.call.CallRequest;
+
 import java.util.List;
 import java.util.Objects;
 
@@ -41,8 +40,8 @@ record ClientAddressKey(TrustedProxies proxies) implements PartitionKey {
     }
 
     @Override
-    public String resolve(InvocationContext invocation, CallContext call) {
-        HttpServletRequest request = call.request();
+    public String resolve(Call call) {
+        CallRequest request = call.request();
         if (request == null) {
             return UNKNOWN;
         }
@@ -51,8 +50,8 @@ record ClientAddressKey(TrustedProxies proxies) implements PartitionKey {
     }
 
     /** The client's address, or {@code null} when it is unknown. */
-    byte[] clientAddress(HttpServletRequest request) {
-        byte[] remote = remoteAddress(request.getRemoteAddr());
+    byte[] clientAddress(CallRequest request) {
+        byte[] remote = remoteAddress(request.remoteAddress());
         if (remote == null || !proxies.contains(remote)) {
             return remote;
         }
@@ -74,14 +73,12 @@ record ClientAddressKey(TrustedProxies proxies) implements PartitionKey {
      * The client named by {@code header}: an address, {@link ForwardedSyntax#UNKNOWN_HOP},
      * {@link ForwardedSyntax#GARBAGE}, or {@code null} when the header names no hop at all.
      */
-    private byte[] walk(HttpServletRequest request, String header, boolean forwarded) {
-        Enumeration<String> values = request.getHeaders(header);
-        if (values == null || !values.hasMoreElements()) {
+    private byte[] walk(CallRequest request, String header, boolean forwarded) {
+        // one line is the usual case; proxies that add a line instead of appending are read line by line
+        List<String> lines = request.headers(header);
+        if (lines.isEmpty()) {
             return null;
         }
-        String first = values.nextElement();
-        // one line is the usual case; proxies that add a line instead of appending are read line by line
-        List<String> lines = values.hasMoreElements() ? collect(first, values) : List.of(first);
         byte[] leftmostProxy = null;
         for (int l = lines.size() - 1; l >= 0; l--) {
             List<String> hops = forwarded
@@ -103,15 +100,6 @@ record ClientAddressKey(TrustedProxies proxies) implements PartitionKey {
         return leftmostProxy;
     }
 
-    private static List<String> collect(String first, Enumeration<String> rest) {
-        List<String> lines = new ArrayList<>(4);
-        lines.add(first);
-        while (rest.hasMoreElements()) {
-            lines.add(rest.nextElement());
-        }
-        return lines;
-    }
-
     /**
      * The connection's address as servers report it: a literal, possibly bracketed, possibly with an IPv6 zone
      * ({@code fe80::1%eth0}), which says which interface and is dropped.
@@ -131,5 +119,10 @@ record ClientAddressKey(TrustedProxies proxies) implements PartitionKey {
             to = zone;
         }
         return IpLiterals.parse(remote, from, to);
+    }
+
+    @Override
+    public boolean readsRequest() {
+        return true;
     }
 }

@@ -1,7 +1,8 @@
 package dev.tollgate.internal.partition;
 
-import jakarta.interceptor.InvocationContext;
-import jakarta.servlet.http.HttpServletRequest;
+import dev.tollgate.internal.call.Call;
+
+import dev.tollgate.internal.call.CallRequest;
 
 /**
  * {@code header:<Name>}: the request header's (first) value; {@link #UNKNOWN} when it is missing or blank, or when
@@ -25,12 +26,17 @@ record HeaderKey(String name) implements PartitionKey {
     }
 
     @Override
-    public String resolve(InvocationContext invocation, CallContext call) {
-        HttpServletRequest request = call.request();
+    public String resolve(Call call) {
+        CallRequest request = call.request();
         if (request == null) {
             return UNKNOWN;
         }
-        String value = request.getHeader(name);
+        String value = request.header(name);
         return value == null || value.isBlank() ? UNKNOWN : PartitionHash.of(SOURCE, value);
+    }
+
+    @Override
+    public boolean readsRequest() {
+        return true;
     }
 }

@@ -1,6 +1,7 @@
 package dev.tollgate.internal.partition;
 
-import jakarta.interceptor.InvocationContext;
+import dev.tollgate.internal.call.Call;
+
 
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
@@ -67,8 +68,8 @@ final class ParameterKey implements PartitionKey {
     }
 
     @Override
-    public String resolve(InvocationContext invocation, CallContext call) {
-        Object value = invocation.getParameters()[index];
+    public String resolve(Call call) {
+        Object value = call.arguments()[index];
         for (int p = 0; p < properties.length && value != null; p++) {
             value = get(properties[p], value);
         }

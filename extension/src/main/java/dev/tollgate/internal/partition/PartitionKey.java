@@ -1,6 +1,7 @@
 package dev.tollgate.internal.partition;
 
-import jakarta.interceptor.InvocationContext;
+import dev.tollgate.internal.call.Call;
+
 
 /**
  * One {@code @RateLimit.key} source, parsed and checked at deployment, resolving a call's partition at call time.
@@ -15,10 +16,15 @@ public interface PartitionKey {
     String UNKNOWN = "?";
 
     /**
-     * The partition of {@code invocation}; never {@code null}. {@code invocation} is {@code null} when a status
-     * query asks outside a call, which only keys that do not {@link #needsInvocation()} are asked for.
+     * The partition of {@code call}; never {@code null}. A status query outside a call has no method and no
+     * arguments, and only keys that do not {@link #needsInvocation()} are asked for it.
      */
-    String resolve(InvocationContext invocation, CallContext call);
+    String resolve(Call call);
+
+    /** Whether the partition is read from the HTTP request (its headers or its peer's address). */
+    default boolean readsRequest() {
+        return false;
+    }
 
     /** Whether the partition depends on the call itself (its arguments, or a resolver that sees it). */
     default boolean needsInvocation() {

@@ -1,6 +1,7 @@
 package dev.tollgate.internal.partition;
 
-import jakarta.interceptor.InvocationContext;
+import dev.tollgate.internal.call.Call;
+
 
 import java.security.Principal;
 
@@ -10,7 +11,7 @@ record PrincipalKey() implements PartitionKey {
     static final String SOURCE = "p";
 
     @Override
-    public String resolve(InvocationContext invocation, CallContext call) {
+    public String resolve(Call call) {
         Principal principal = call.principal();
         String name = principal == null ? null : principal.getName();
         return name == null || name.isEmpty() ? UNKNOWN : PartitionHash.of(SOURCE, name);

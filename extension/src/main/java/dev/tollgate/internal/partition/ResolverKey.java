@@ -1,7 +1,8 @@
 package dev.tollgate.internal.partition;
 
+import dev.tollgate.internal.call.Call;
+
 import dev.tollgate.spi.PartitionKeyResolver;
-import jakarta.interceptor.InvocationContext;
 
 import java.util.Objects;
 
@@ -19,8 +20,8 @@ record ResolverKey(PartitionKeyResolver resolver) implements PartitionKey {
     }
 
     @Override
-    public String resolve(InvocationContext invocation, CallContext call) {
-        String value = resolver.resolve(invocation);
+    public String resolve(Call call) {
+        String value = call.resolve(resolver);
         return value == null || value.isEmpty() ? UNKNOWN : PartitionHash.of(SOURCE, value);
     }
 }

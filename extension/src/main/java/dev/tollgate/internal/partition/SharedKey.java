@@ -1,12 +1,13 @@
 package dev.tollgate.internal.partition;
 
-import jakarta.interceptor.InvocationContext;
+import dev.tollgate.internal.call.Call;
+
 
 /** {@code ""}: one partition for all callers. */
 record SharedKey() implements PartitionKey {
 
     @Override
-    public String resolve(InvocationContext invocation, CallContext call) {
+    public String resolve(Call call) {
         return "";
     }
 }

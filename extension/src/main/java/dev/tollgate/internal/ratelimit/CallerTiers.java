@@ -1,9 +1,8 @@
 package dev.tollgate.internal.ratelimit;
 
 import dev.tollgate.internal.config.TierSettings;
-import dev.tollgate.internal.partition.CallContext;
+import dev.tollgate.internal.call.Call;
 import dev.tollgate.spi.TierResolver;
-import jakarta.interceptor.InvocationContext;
 
 import java.util.List;
 import java.util.Set;
@@ -32,12 +31,12 @@ public final class CallerTiers {
         this.highestFirst = List.copyOf(names);
     }
 
-    public String tierOf(InvocationContext invocation, CallContext call) {
+    public String tierOf(Call call) {
         if (tiers.isEmpty()) {
             return null;
         }
         if (resolver != null) {
-            String tier = resolver.resolveTier(invocation);
+            String tier = call.resolveTier(resolver);
             if (tier == null) {
                 return tiers.defaultTier();
             }

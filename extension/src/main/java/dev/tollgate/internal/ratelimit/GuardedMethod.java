@@ -1,9 +1,11 @@
 package dev.tollgate.internal.ratelimit;
 
+import dev.tollgate.internal.call.ResultShape;
+
 import java.util.List;
 
 /**
- * Everything the interceptor needs to guard one method, prepared at deployment.
+ * Everything the guard needs to guard one method, prepared at deployment.
  *
  * @param description   {@code <class>#<method>(<types>)}, for logs
  * @param limits        the enabled limits, at least one
@@ -11,9 +13,10 @@ import java.util.List;
  * @param maxWaitMillis how long a refused call may wait for its permits: the shortest wait any enforced limit of
  *                      the method allows, since every one of them must agree to the wait
  * @param enforced      indexes of the limits that are not in shadow mode: the ones clients see
+ * @param shape         how the method's result arrives: a refusal is delivered the same way
  */
 public record GuardedMethod(String description, List<GuardedLimit> limits, boolean tiered, long maxWaitMillis,
-                            int[] enforced) {
+                            int[] enforced, ResultShape shape) {
 
     public GuardedMethod {
         limits = List.copyOf(limits);
@@ -30,12 +33,17 @@ public record GuardedMethod(String description, List<GuardedLimit> limits, boole
         return enforced.length == 0 ? null : result.select(enforced);
     }
 
+    /** A method that returns its result (tests, benchmarks). */
     public static GuardedMethod of(String description, List<GuardedLimit> limits) {
+        return of(description, limits, ResultShape.returned(Object.class));
+    }
+
+    public static GuardedMethod of(String description, List<GuardedLimit> limits, ResultShape shape) {
         boolean tiered = limits.stream().anyMatch(limit -> limit.settings().tiered());
         long maxWait = limits.stream().filter(limit -> !limit.settings().shadow())
                 .mapToLong(limit -> limit.settings().maxWaitMillis()).min().orElse(0);
         int[] enforced = java.util.stream.IntStream.range(0, limits.size())
                 .filter(i -> !limits.get(i).settings().shadow()).toArray();
-        return new GuardedMethod(description, limits, tiered, maxWait, enforced);
+        return new GuardedMethod(description, limits, tiered, maxWait, enforced, shape);
     }
 }

@@ -1,10 +1,9 @@
 package dev.tollgate.internal.ratelimit;
 
 import dev.tollgate.RateLimitExceededException;
+import dev.tollgate.internal.call.Call;
 import dev.tollgate.internal.config.LimitSettings;
 import dev.tollgate.internal.metrics.RateLimitMetrics;
-import dev.tollgate.internal.partition.CallContext;
-import jakarta.interceptor.InvocationContext;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -40,24 +39,65 @@ public final class RateLimitEnforcer {
     }
 
     /**
+     * Decides {@code call}, waiting on this thread for a permit as long as the method allows.
+     *
      * @param tier the caller's tier, or {@code null} when the method has no tiered limit
      * @return the result; when its decision refused the call and it is {@code enforced}, the call must not run
      * @throws BackendUnavailableException if the backend did not answer and an enforced limit's failure mode is
      *                                     {@code REJECT}
      */
-    public RateLimitResult enforce(GuardedMethod method, InvocationContext invocation, CallContext call, String tier) {
+    public RateLimitResult enforce(GuardedMethod method, Call call, String tier) {
+        Attempt attempt = begin(method, call, tier);
+        while (true) {
+            RateLimitResult result = attempt.decide();
+            if (result != null) {
+                return result;
+            }
+            sleep(attempt.waitMillis());
+        }
+    }
+
+    /**
+     * Starts deciding {@code call} without waiting: the caller asks {@link Attempt#decide()} and, when it answers
+     * {@code null}, asks again after {@link Attempt#waitMillis()} in whatever way suits it (a scheduled retry, for a
+     * call whose result is a stage). The partitions are resolved now, on the caller's thread.
+     */
+    public Attempt begin(GuardedMethod method, Call call, String tier) {
         List<GuardedLimit> limits = method.limits();
         List<LimitRequest> requests = new ArrayList<>(limits.size());
         List<AppliedLimit> applied = new ArrayList<>(limits.size());
         for (GuardedLimit limit : limits) {
             LimitSettings settings = limit.settings();
             LimitPolicy policy = settings.policyFor(tier);
-            requests.add(new LimitRequest(settings.name(), limit.key().resolve(invocation, call), policy,
-                    settings.cost()));
+            requests.add(new LimitRequest(settings.name(), limit.key().resolve(call), policy, settings.cost()));
             applied.add(new AppliedLimit(settings.name(), policy));
         }
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(method.maxWaitMillis());
-        while (true) {
+        return new Attempt(limits, requests, applied,
+                System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(method.maxWaitMillis()));
+    }
+
+    /** The decisions of one call, up to its deadline. Used by one thread at a time. */
+    public final class Attempt {
+
+        private final List<GuardedLimit> limits;
+        private final List<LimitRequest> requests;
+        private final List<AppliedLimit> applied;
+        private final long deadline;
+        private long waitMillis;
+
+        private Attempt(List<GuardedLimit> limits, List<LimitRequest> requests, List<AppliedLimit> applied,
+                        long deadline) {
+            this.limits = limits;
+            this.requests = requests;
+            this.applied = applied;
+            this.deadline = deadline;
+        }
+
+        /**
+         * Asks the backend once: the final result, or {@code null} when the call was refused but may wait
+         * {@link #waitMillis()} and ask again within its {@code maxWait}.
+         */
+        public RateLimitResult decide() {
             RateLimitDecision decision = acquire(limits, requests);
             if (decision.permitted()) {
                 return recorded(limits, new RateLimitResult(applied, decision, true));
@@ -74,7 +114,13 @@ public final class RateLimitEnforcer {
             if (wait > left) {
                 return recorded(limits, new RateLimitResult(applied, decision, true));
             }
-            sleep(wait);
+            waitMillis = Math.max(1, wait);
+            return null;
+        }
+
+        /** How long to wait before asking again, after {@link #decide()} answered {@code null}. */
+        public long waitMillis() {
+            return waitMillis;
         }
     }
 
@@ -185,7 +231,7 @@ public final class RateLimitEnforcer {
 
     private static void sleep(long millis) {
         try {
-            Thread.sleep(Math.max(1, millis));
+            Thread.sleep(millis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while waiting for a rate-limit permit", e);

@@ -6,7 +6,7 @@ import dev.tollgate.internal.ratelimit.LimitOutcome;
 import dev.tollgate.internal.ratelimit.LimitPolicy;
 import dev.tollgate.internal.ratelimit.RateLimitDecision;
 import dev.tollgate.internal.ratelimit.RateLimitResult;
-import jakarta.servlet.http.HttpServletRequest;
+import dev.tollgate.internal.call.CallRequest;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerResponseContext;
 import jakarta.ws.rs.core.MultivaluedMap;
@@ -53,11 +53,10 @@ final class Fakes {
     }
 
     /** An HttpServletRequest that only keeps attributes, exposed as the map it returns. */
-    static HttpServletRequest servletRequest(Map<String, Object> attributes) {
-        return proxy(HttpServletRequest.class, (method, args) -> switch (method) {
-            case "getAttribute" -> attributes.get((String) args[0]);
+    static CallRequest servletRequest(Map<String, Object> attributes) {
+        return proxy(CallRequest.class, (method, args) -> switch (method) {
+            case "attribute" -> attributes.get((String) args[0]);
             case "setAttribute" -> attributes.put((String) args[0], args[1]);
-            case "removeAttribute" -> attributes.remove((String) args[0]);
             default -> throw new UnsupportedOperationException(method);
         });
     }

@@ -1,5 +1,7 @@
 package dev.tollgate.internal.jaxrs;
 
+import dev.tollgate.internal.ratelimit.RateLimitResults;
+
 import dev.tollgate.RateLimitExceededException;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;

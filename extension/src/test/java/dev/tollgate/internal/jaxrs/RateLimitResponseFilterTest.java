@@ -1,5 +1,7 @@
 package dev.tollgate.internal.jaxrs;
 
+import dev.tollgate.internal.ratelimit.RateLimitResults;
+
 import jakarta.ws.rs.core.MultivaluedHashMap;
 import jakarta.ws.rs.core.MultivaluedMap;
 import org.junit.jupiter.api.Test;

@@ -1,5 +1,7 @@
 package dev.tollgate.internal.jaxrs;
 
+import dev.tollgate.internal.ratelimit.RateLimitResults;
+
 import dev.tollgate.internal.ratelimit.AppliedLimit;
 import dev.tollgate.internal.ratelimit.RateLimitResult;
 import org.junit.jupiter.api.Test;
@@ -28,7 +30,7 @@ class RateLimitResultsTest {
 
         RateLimitResults.record(servletRequest(attributes), orders);
 
-        RateLimitResults.Recorded recorded = RateLimitResults.recorded(requestContext(attributes));
+        RateLimitResults.Recorded recorded = RateLimitResults.recorded(attributes.get(RateLimitResults.ATTRIBUTE));
         assertThat(attributes).containsOnlyKeys("dev.tollgate.ratelimit.result");
         assertThat(recorded.result()).isEqualTo(orders);
         assertThat(recorded.decidedAtEpochMillis()).isBetween(before, System.currentTimeMillis());
@@ -49,7 +51,7 @@ class RateLimitResultsTest {
                 List.of(fixed("shared", 100, 60_000), fixed("service", 5, 1_000)),
                 permitted(100, 49, 30_000), refused(5, 0, 700, 700)));
 
-        RateLimitResult merged = RateLimitResults.recorded(requestContext(attributes)).result();
+        RateLimitResult merged = RateLimitResults.recorded(attributes.get(RateLimitResults.ATTRIBUTE)).result();
         assertThat(merged.limits()).extracting(AppliedLimit::name).containsExactly("resource", "shared", "service");
         assertThat(merged.decision().outcomes()).containsExactly(
                 permitted(10, 9, 500), permitted(100, 49, 30_000), refused(5, 0, 700, 700));

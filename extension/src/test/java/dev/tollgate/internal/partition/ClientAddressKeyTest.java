@@ -1,9 +1,8 @@
 package dev.tollgate.internal.partition;
 
-import jakarta.servlet.http.HttpServletRequest;
+import dev.tollgate.internal.call.CallRequest;
 import org.junit.jupiter.api.Test;
 
-import static dev.tollgate.internal.partition.FakeCalls.anyInvocation;
 import static dev.tollgate.internal.partition.FakeCalls.httpCall;
 import static dev.tollgate.internal.partition.FakeCalls.plainCall;
 import static dev.tollgate.internal.partition.FakeCalls.request;
@@ -22,10 +21,10 @@ class ClientAddressKeyTest {
             ForwardingHeader.FORWARDED_ELSE_X_FORWARDED_FOR);
 
     /** The client the key sees, canonical, or {@link #UNKNOWN}; and checks that its partition is that client's. */
-    static String client(TrustedProxies proxies, HttpServletRequest request) {
+    static String client(TrustedProxies proxies, CallRequest request) {
         ClientAddressKey key = new ClientAddressKey(proxies);
         byte[] address = key.clientAddress(request);
-        String partition = key.resolve(anyInvocation(), httpCall(request));
+        String partition = key.resolve(httpCall(request));
         if (address == null) {
             assertThat(partition).isEqualTo(PartitionKey.UNKNOWN);
             return UNKNOWN;
@@ -37,7 +36,7 @@ class ClientAddressKeyTest {
 
     @Test
     void withoutAnHttpRequestTheClientIsUnknown() {
-        assertThat(new ClientAddressKey(XFF).resolve(anyInvocation(), plainCall())).isEqualTo(PartitionKey.UNKNOWN);
+        assertThat(new ClientAddressKey(XFF).resolve(plainCall())).isEqualTo(PartitionKey.UNKNOWN);
     }
 
     @Test
@@ -56,7 +55,7 @@ class ClientAddressKeyTest {
 
     @Test
     void eitherHeaderForwardedWinsWhenPresent() {
-        HttpServletRequest request = request("10.0.0.2",
+        CallRequest request = request("10.0.0.2",
                 "Forwarded", "for=198.51.100.7", "X-Forwarded-For", "203.0.113.9");
         assertThat(client(EITHER, request)).isEqualTo("198.51.100.7");
     }
@@ -71,7 +70,7 @@ class ClientAddressKeyTest {
 
     @Test
     void eitherHeaderFromAnUntrustedClientIsIgnored() {
-        HttpServletRequest request = request("203.0.113.5",
+        CallRequest request = request("203.0.113.5",
                 "Forwarded", "for=1.2.3.4", "X-Forwarded-For", "5.6.7.8");
         assertThat(client(EITHER, request)).isEqualTo("203.0.113.5");
     }

@@ -1,7 +1,11 @@
 package dev.tollgate.internal.partition;
 
+import dev.tollgate.internal.call.Call;
+import dev.tollgate.internal.call.CallRequest;
+import dev.tollgate.spi.PartitionKeyResolver;
+import dev.tollgate.spi.TierResolver;
+
 import jakarta.interceptor.InvocationContext;
-import jakarta.servlet.http.HttpServletRequest;
 
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
@@ -20,59 +24,107 @@ final class FakeCalls {
     }
 
     /** A call without HTTP request and without principal. */
-    static CallContext plainCall() {
+    static Call plainCall() {
         return call(null, null);
     }
 
-    static CallContext call(HttpServletRequest request, String principal) {
-        Principal user = principal == null ? null : () -> principal;
-        return new CallContext() {
-            @Override
-            public HttpServletRequest request() {
-                return request;
-            }
-
-            @Override
-            public Principal principal() {
-                return user;
-            }
-
-            @Override
-            public boolean isCallerInRole(String role) {
-                return false;
-            }
-        };
+    static Call call(CallRequest request, String principal) {
+        return new FakeCall(request, principal == null ? null : () -> principal, null);
     }
 
-    static CallContext httpCall(HttpServletRequest request) {
+    static Call httpCall(CallRequest request) {
         return call(request, null);
+    }
+
+    /** {@code call} as the call of {@code invocation}: its method and arguments, what resolvers see. */
+    static Call with(Call call, InvocationContext invocation) {
+        return new FakeCall(call.request(), call.principal(), invocation);
+    }
+
+    private record FakeCall(CallRequest request, Principal principal, InvocationContext invocation) implements Call {
+
+        @Override
+        public Method method() {
+            return invocation == null ? null : invocation.getMethod();
+        }
+
+        @Override
+        public Object[] arguments() {
+            return invocation == null ? new Object[0] : invocation.getParameters();
+        }
+
+        @Override
+        public boolean isCallerInRole(String role) {
+            return false;
+        }
+
+        @Override
+        public String resolve(PartitionKeyResolver resolver) {
+            return resolver.resolve(invocation);
+        }
+
+        @Override
+        public String resolveTier(TierResolver resolver) {
+            return resolver.resolveTier(invocation);
+        }
     }
 
     /**
      * A request from {@code remoteAddress} with {@code headers} given as name, value, name, value...; a name given
      * twice makes two header lines. Names are case-insensitive, as in HTTP.
      */
-    static HttpServletRequest request(String remoteAddress, String... headers) {
+    static CallRequest request(String remoteAddress, String... headers) {
         Map<String, List<String>> lines = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
         for (int i = 0; i < headers.length; i += 2) {
             lines.computeIfAbsent(headers[i], name -> new ArrayList<>()).add(headers[i + 1]);
         }
-        return (HttpServletRequest) Proxy.newProxyInstance(FakeCalls.class.getClassLoader(),
-                new Class<?>[] {HttpServletRequest.class}, (proxy, method, args) -> {
-                    switch (method.getName()) {
-                        case "getRemoteAddr":
-                            return remoteAddress;
-                        case "getHeader":
-                            List<String> values = lines.get((String) args[0]);
-                            return values == null ? null : values.get(0);
-                        case "getHeaders":
-                            return Collections.enumeration(lines.getOrDefault((String) args[0], List.of()));
-                        case "toString":
-                            return "request from " + remoteAddress + " " + lines;
-                        default:
-                            throw new UnsupportedOperationException(method.getName().toLowerCase(Locale.ROOT));
-                    }
-                });
+        return new CallRequest() {
+            @Override
+            public String method() {
+                return "GET";
+            }
+
+            @Override
+            public String path() {
+                return "/";
+            }
+
+            @Override
+            public String query() {
+                return null;
+            }
+
+            @Override
+            public String header(String name) {
+                List<String> values = lines.get(name);
+                return values == null ? null : values.get(0);
+            }
+
+            @Override
+            public List<String> headers(String name) {
+                return lines.getOrDefault(name, List.of());
+            }
+
+            @Override
+            public String remoteAddress() {
+                return remoteAddress;
+            }
+
+            @Override
+            public Object attribute(String name) {
+                return null;
+            }
+
+            @Override
+            public void setAttribute(String name, Object value) {
+                throw new UnsupportedOperationException("setAttribute");
+            }
+
+            @Override
+            public String toString() {
+                return "request from " + remoteAddress + " " + lines;
+            }
+        };
     }
 
     /** The invocation of {@code method} with {@code arguments}. */

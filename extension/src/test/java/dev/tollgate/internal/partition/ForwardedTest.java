@@ -1,6 +1,6 @@
 package dev.tollgate.internal.partition;
 
-import jakarta.servlet.http.HttpServletRequest;
+import dev.tollgate.internal.call.CallRequest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -22,7 +22,7 @@ class ForwardedTest {
 
     @Test
     void aChainThroughTwoTrustedProxies() {
-        HttpServletRequest request = request("10.0.0.2", "Forwarded",
+        CallRequest request = request("10.0.0.2", "Forwarded",
                 "for=6.6.6.6, for=198.51.100.7;proto=https;by=10.0.0.1, For=192.168.1.10;host=example.com");
         assertThat(client(FORWARDED, request)).isEqualTo("198.51.100.7");
     }
@@ -45,7 +45,7 @@ class ForwardedTest {
 
     @Test
     void quotedStringsMayHideCommasSemicolonsAndEscapes() {
-        HttpServletRequest request = request("10.0.0.2", "Forwarded",
+        CallRequest request = request("10.0.0.2", "Forwarded",
                 "for=198.51.100.7;host=\"a,b;c\\\"d\", for=10.0.0.3");
         assertThat(client(FORWARDED, request)).isEqualTo("198.51.100.7");
     }
@@ -80,7 +80,7 @@ class ForwardedTest {
 
     @Test
     void aBrokenLineLeftOfTheClientIsNeverRead() {
-        HttpServletRequest request = request("10.0.0.2",
+        CallRequest request = request("10.0.0.2",
                 "Forwarded", "for=\"unterminated",
                 "Forwarded", "for=198.51.100.7");
         assertThat(client(FORWARDED, request)).isEqualTo("198.51.100.7");
@@ -94,7 +94,7 @@ class ForwardedTest {
 
     @Test
     void anXForwardedForHeaderIsNotReadWhenTheProxiesMaintainForwarded() {
-        HttpServletRequest request = request("10.0.0.2", "X-Forwarded-For", "6.6.6.6");
+        CallRequest request = request("10.0.0.2", "X-Forwarded-For", "6.6.6.6");
         assertThat(client(FORWARDED, request)).isEqualTo("10.0.0.2");
     }
 }

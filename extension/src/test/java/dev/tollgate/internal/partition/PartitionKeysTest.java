@@ -1,5 +1,7 @@
 package dev.tollgate.internal.partition;
 
+import dev.tollgate.internal.call.Call;
+
 import dev.tollgate.spi.PartitionKeyResolver;
 import jakarta.interceptor.InvocationContext;
 import org.junit.jupiter.api.Test;
@@ -169,8 +171,8 @@ class PartitionKeysTest {
         return parse(spec, method("create"));
     }
 
-    private static String resolve(PartitionKey key, InvocationContext invocation, CallContext call) {
-        String partition = key.resolve(invocation, call);
+    private static String resolve(PartitionKey key, InvocationContext invocation, Call call) {
+        String partition = key.resolve(FakeCalls.with(call, invocation));
         assertThat(partition).isNotNull().doesNotContain("{", "}").hasSizeLessThanOrEqualTo(25);
         return partition;
     }
@@ -227,7 +229,7 @@ class PartitionKeysTest {
 
     @Test
     void sourcesWithTheSameValueAreDifferentPartitions() throws Exception {
-        CallContext call = call(request("203.0.113.5", "X-User", "alice"), "alice");
+        Call call = call(request("203.0.113.5", "X-User", "alice"), "alice");
         InvocationContext invocation = invocation(method("create"), "alice", 1L);
         List<String> partitions = new ArrayList<>();
         for (String spec : List.of("principal", "header:X-User", "param:customer", TEST + "$TenantResolver")) {
@@ -295,7 +297,7 @@ class PartitionKeysTest {
     @Test
     void aGetterThatThrowsFailsTheCall() throws Exception {
         PartitionKey key = parse("param:order.broken", method("order"));
-        assertThatThrownBy(() -> key.resolve(orderCall, plainCall()))
+        assertThatThrownBy(() -> key.resolve(FakeCalls.with(plainCall(), orderCall)))
                 .isInstanceOf(IllegalStateException.class).hasMessage("broken getter");
     }
 
@@ -329,7 +331,7 @@ class PartitionKeysTest {
     @Test
     void anExceptionOfTheResolverFailsTheCall() throws Exception {
         PartitionKey key = parse(TEST + "$ThrowingResolver");
-        assertThatThrownBy(() -> key.resolve(anyInvocation(), plainCall()))
+        assertThatThrownBy(() -> key.resolve(FakeCalls.with(plainCall(), anyInvocation())))
                 .isInstanceOf(IllegalStateException.class).hasMessage("resolver bug");
     }
 

@@ -1,6 +1,6 @@
 package dev.tollgate.internal.partition;
 
-import jakarta.servlet.http.HttpServletRequest;
+import dev.tollgate.internal.call.CallRequest;
 import org.junit.jupiter.api.Test;
 
 import static dev.tollgate.internal.partition.ClientAddressKeyTest.UNKNOWN;
@@ -27,7 +27,7 @@ class XForwardedForTest {
 
     @Test
     void aChainThroughTwoTrustedProxies() {
-        HttpServletRequest request = request("10.0.0.2",
+        CallRequest request = request("10.0.0.2",
                 "X-Forwarded-For", "6.6.6.6, 198.51.100.7, 192.168.1.10");
         assertThat(client(XFF, request)).isEqualTo("198.51.100.7");
     }
@@ -40,7 +40,7 @@ class XForwardedForTest {
 
     @Test
     void ipv6Everywhere() {
-        HttpServletRequest request = request("2001:db8:cafe::1",
+        CallRequest request = request("2001:db8:cafe::1",
                 "X-Forwarded-For", "2001:DB8:BEEF:0:0:0:0:42, 2001:db8:cafe::2");
         assertThat(client(XFF, request)).isEqualTo("2001:db8:beef::42");
     }
@@ -57,7 +57,7 @@ class XForwardedForTest {
 
     @Test
     void linesAreReadFromTheLastOne() {
-        HttpServletRequest request = request("10.0.0.2",
+        CallRequest request = request("10.0.0.2",
                 "X-Forwarded-For", "6.6.6.6",
                 "X-Forwarded-For", "198.51.100.7, 10.0.0.9");
         assertThat(client(XFF, request)).isEqualTo("198.51.100.7");
@@ -92,7 +92,7 @@ class XForwardedForTest {
 
     @Test
     void aForwardedHeaderIsNotReadWhenTheProxiesMaintainXForwardedFor() {
-        HttpServletRequest request = request("10.0.0.2",
+        CallRequest request = request("10.0.0.2",
                 "Forwarded", "for=6.6.6.6", "X-Forwarded-For", "198.51.100.7");
         assertThat(client(XFF, request)).isEqualTo("198.51.100.7");
     }

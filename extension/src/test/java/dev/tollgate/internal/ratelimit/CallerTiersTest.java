@@ -2,10 +2,13 @@ package dev.tollgate.internal.ratelimit;
 
 import dev.tollgate.internal.config.DeploymentProblems;
 import dev.tollgate.internal.config.TierSettings;
-import dev.tollgate.internal.partition.CallContext;
-import jakarta.servlet.http.HttpServletRequest;
+import dev.tollgate.internal.call.Call;
+import dev.tollgate.internal.call.CallRequest;
+import dev.tollgate.spi.PartitionKeyResolver;
+import dev.tollgate.spi.TierResolver;
 import org.junit.jupiter.api.Test;
 
+import java.lang.reflect.Method;
 import java.security.Principal;
 import java.util.Map;
 import java.util.Optional;
@@ -19,12 +22,32 @@ class CallerTiersTest {
             "tollgate.tiers", "free,basic,premium",
             "tollgate.tier.premium.role", "gold").get(key)), new DeploymentProblems());
 
-    private static CallContext callerWithRoles(String... roles) {
+    private static Call callerWithRoles(String... roles) {
         Set<String> granted = Set.of(roles);
-        return new CallContext() {
+        return new Call() {
             @Override
-            public HttpServletRequest request() {
+            public Method method() {
                 return null;
+            }
+
+            @Override
+            public Object[] arguments() {
+                return new Object[0];
+            }
+
+            @Override
+            public CallRequest request() {
+                return null;
+            }
+
+            @Override
+            public String resolve(PartitionKeyResolver resolver) {
+                return resolver.resolve(null);
+            }
+
+            @Override
+            public String resolveTier(TierResolver resolver) {
+                return resolver.resolveTier(null);
             }
 
             @Override
@@ -42,23 +65,23 @@ class CallerTiersTest {
     @Test
     void theHighestTierWhoseRoleTheCallerHasWins() {
         CallerTiers tiers = new CallerTiers(TIERS, null);
-        assertThat(tiers.tierOf(null, callerWithRoles())).isEqualTo("free");
-        assertThat(tiers.tierOf(null, callerWithRoles("basic"))).isEqualTo("basic");
-        assertThat(tiers.tierOf(null, callerWithRoles("basic", "gold"))).isEqualTo("premium");
-        assertThat(tiers.tierOf(null, callerWithRoles("premium"))).as("premium's role is gold").isEqualTo("free");
+        assertThat(tiers.tierOf(callerWithRoles())).isEqualTo("free");
+        assertThat(tiers.tierOf(callerWithRoles("basic"))).isEqualTo("basic");
+        assertThat(tiers.tierOf(callerWithRoles("basic", "gold"))).isEqualTo("premium");
+        assertThat(tiers.tierOf(callerWithRoles("premium"))).as("premium's role is gold").isEqualTo("free");
     }
 
     @Test
     void aResolverReplacesRolesAndUnknownTiersFallBackToTheDefault() {
-        assertThat(new CallerTiers(TIERS, invocation -> "basic").tierOf(null, callerWithRoles("gold")))
+        assertThat(new CallerTiers(TIERS, invocation -> "basic").tierOf(callerWithRoles("gold")))
                 .isEqualTo("basic");
-        assertThat(new CallerTiers(TIERS, invocation -> "platinum").tierOf(null, callerWithRoles()))
+        assertThat(new CallerTiers(TIERS, invocation -> "platinum").tierOf(callerWithRoles()))
                 .isEqualTo("free");
-        assertThat(new CallerTiers(TIERS, invocation -> null).tierOf(null, callerWithRoles())).isEqualTo("free");
+        assertThat(new CallerTiers(TIERS, invocation -> null).tierOf(callerWithRoles())).isEqualTo("free");
     }
 
     @Test
     void withoutTiersThereIsNoTier() {
-        assertThat(new CallerTiers(TierSettings.none(), null).tierOf(null, callerWithRoles("gold"))).isNull();
+        assertThat(new CallerTiers(TierSettings.none(), null).tierOf(callerWithRoles("gold"))).isNull();
     }
 }

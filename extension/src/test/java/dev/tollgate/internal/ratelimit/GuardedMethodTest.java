@@ -12,7 +12,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class GuardedMethodTest {
 
-    private static final PartitionKey SHARED = (invocation, call) -> "";
+    private static final PartitionKey SHARED = call -> "";
 
     private static GuardedLimit limit(String name, boolean shadow, long maxWait) {
         return new GuardedLimit(new LimitSettings(name, LimitPolicy.window(Algorithm.FIXED_WINDOW, 5, 1000), Map.of(),

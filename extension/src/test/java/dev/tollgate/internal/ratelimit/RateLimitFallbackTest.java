@@ -18,7 +18,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** The failure modes, decided for one call's limits while the shared backend is unavailable. */
 class RateLimitFallbackTest {
 
-    private static final PartitionKey SHARED = (invocation, call) -> "";
+    private static final PartitionKey SHARED = call -> "";
     private static final BackendUnavailableException DOWN = new BackendUnavailableException("down", null);
 
     private static GuardedLimit limit(String name, LimitPolicy policy, FailureMode mode, boolean shadow) {

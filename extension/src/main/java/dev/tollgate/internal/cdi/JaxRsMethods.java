@@ -1,4 +1,4 @@
-package dev.tollgate.internal.idempotency;
+package dev.tollgate.internal.cdi;
 
 import jakarta.ws.rs.HttpMethod;
 import jakarta.ws.rs.Path;

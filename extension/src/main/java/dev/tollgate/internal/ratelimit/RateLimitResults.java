@@ -1,11 +1,6 @@
-package dev.tollgate.internal.jaxrs;
+package dev.tollgate.internal.ratelimit;
 
-import dev.tollgate.internal.ratelimit.AppliedLimit;
-import dev.tollgate.internal.ratelimit.LimitOutcome;
-import dev.tollgate.internal.ratelimit.RateLimitDecision;
-import dev.tollgate.internal.ratelimit.RateLimitResult;
-import jakarta.servlet.http.HttpServletRequest;
-import jakarta.ws.rs.container.ContainerRequestContext;
+import dev.tollgate.internal.call.CallRequest;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -13,8 +8,8 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Carries rate-limit results from the interceptor to the HTTP response, as a servlet request attribute (see the
- * package documentation for why an attribute rather than a CDI bean).
+ * Carries rate-limit results from the guard to the HTTP response, as a request attribute (the {@code internal.jaxrs}
+ * package documentation says why an attribute rather than a CDI bean).
  */
 public final class RateLimitResults {
 
@@ -33,8 +28,8 @@ public final class RateLimitResults {
     }
 
     /**
-     * Records {@code result} for the response to {@code request}. Called by the interceptor after every decision,
-     * before it proceeds or throws, on the request's thread.
+     * Records {@code result} for the response to {@code request}. Called by the guard after every decision,
+     * before the call proceeds or is refused.
      *
      * <ul>
      *   <li>{@code request == null} (no HTTP request: EJB timer, message, plain Java caller): does nothing.</li>
@@ -44,26 +39,23 @@ public final class RateLimitResults {
      *       headers describe every limit, and a limit decided twice is described by its latest outcome.</li>
      * </ul>
      */
-    public static void record(HttpServletRequest request, RateLimitResult result) {
+    public static void record(CallRequest request, RateLimitResult result) {
         if (request == null) {
             return;
         }
         long now = System.currentTimeMillis();
-        Object previous = request.getAttribute(ATTRIBUTE);
+        Object previous = request.attribute(ATTRIBUTE);
         RateLimitResult merged = previous instanceof Recorded recorded ? merge(recorded.result(), result) : result;
         request.setAttribute(ATTRIBUTE, new Recorded(merged, now));
     }
 
-    /**
-     * What was recorded for the request of {@code context}, or {@code null}. Jakarta REST makes the request
-     * properties the servlet request's attributes in a servlet container, so this sees what {@link #record} set.
-     */
-    static Recorded recorded(ContainerRequestContext context) {
-        return context.getProperty(ATTRIBUTE) instanceof Recorded recorded ? recorded : null;
+    /** What was recorded, given the request attribute {@link #ATTRIBUTE}; {@code null} if nothing (or not ours). */
+    public static Recorded recorded(Object attribute) {
+        return attribute instanceof Recorded recorded ? recorded : null;
     }
 
     /** {@code earlier}'s limits not decided again, then {@code later}'s. */
-    static RateLimitResult merge(RateLimitResult earlier, RateLimitResult later) {
+    public static RateLimitResult merge(RateLimitResult earlier, RateLimitResult later) {
         Set<String> decidedAgain = new HashSet<>();
         for (AppliedLimit limit : later.limits()) {
             decidedAgain.add(limit.name());

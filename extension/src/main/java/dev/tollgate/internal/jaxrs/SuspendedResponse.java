@@ -1,0 +1,123 @@
+package dev.tollgate.internal.jaxrs;
+
+import dev.tollgate.internal.call.SuspendedAnswer;
+import jakarta.ws.rs.container.AsyncResponse;
+import jakarta.ws.rs.container.TimeoutHandler;
+
+import java.util.Collection;
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * The {@link AsyncResponse} a guarded method answers through, passed to the method in place of the runtime's: it
+ * tells the guards of a failure the method resumes the response with (so that an idempotent call's key is freed
+ * before the error response is written), and lets a guard resume the response with a refusal. Everything else
+ * goes straight to the runtime's response.
+ */
+public final class SuspendedResponse implements AsyncResponse, SuspendedAnswer {
+
+    private final AsyncResponse response;
+    private final List<Consumer<Throwable>> failureListeners = new CopyOnWriteArrayList<>();
+
+    private SuspendedResponse(AsyncResponse response) {
+        this.response = response;
+    }
+
+    /** {@code argument}, the method's {@code @Suspended} parameter, watched. */
+    public static SuspendedResponse watch(Object argument) {
+        if (argument instanceof SuspendedResponse watched) {
+            return watched;
+        }
+        if (!(argument instanceof AsyncResponse response)) {
+            throw new IllegalStateException("The @Suspended parameter is not an AsyncResponse: " + argument);
+        }
+        return new SuspendedResponse(response);
+    }
+
+    @Override
+    public void fail(Throwable failure) {
+        resume(failure);
+    }
+
+    @Override
+    public void onFailure(Consumer<Throwable> listener) {
+        failureListeners.add(listener);
+    }
+
+    @Override
+    public boolean resume(Object value) {
+        return response.resume(value);
+    }
+
+    @Override
+    public boolean resume(Throwable failure) {
+        for (Consumer<Throwable> listener : failureListeners) {
+            listener.accept(failure);
+        }
+        return response.resume(failure);
+    }
+
+    @Override
+    public boolean cancel() {
+        return response.cancel();
+    }
+
+    @Override
+    public boolean cancel(int retryAfter) {
+        return response.cancel(retryAfter);
+    }
+
+    @Override
+    public boolean cancel(Date retryAfter) {
+        return response.cancel(retryAfter);
+    }
+
+    @Override
+    public boolean isSuspended() {
+        return response.isSuspended();
+    }
+
+    @Override
+    public boolean isCancelled() {
+        return response.isCancelled();
+    }
+
+    @Override
+    public boolean isDone() {
+        return response.isDone();
+    }
+
+    @Override
+    public boolean setTimeout(long time, TimeUnit unit) {
+        return response.setTimeout(time, unit);
+    }
+
+    @Override
+    public void setTimeoutHandler(TimeoutHandler handler) {
+        response.setTimeoutHandler(handler);
+    }
+
+    @Override
+    public Collection<Class<?>> register(Class<?> callback) {
+        return response.register(callback);
+    }
+
+    @Override
+    public Map<Class<?>, Collection<Class<?>>> register(Class<?> callback, Class<?>... callbacks) {
+        return response.register(callback, callbacks);
+    }
+
+    @Override
+    public Collection<Class<?>> register(Object callback) {
+        return response.register(callback);
+    }
+
+    @Override
+    public Map<Class<?>, Collection<Class<?>>> register(Object callback, Object... callbacks) {
+        return response.register(callback, callbacks);
+    }
+}

@@ -1,6 +1,6 @@
 package dev.tollgate.example.it;
 
-import static dev.tollgate.internal.redis.RedisRateLimitBackend.limiterId;
+import static dev.tollgate.internal.redis.RateLimitKeys.limiterId;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.entry;
 

@@ -15,10 +15,11 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Rate-limit state in this JVM's memory: the default backend when no Redis is configured, and the fallback when
- * Redis is unreachable. It answers exactly as the Redis backend does for the same sequence of calls at the same
- * times (the formulas are in {@link dev.tollgate.internal.ratelimit}); only who shares the state differs: here,
- * nobody outside this JVM.
+ * Rate-limit state in this JVM's memory. It is the backend when no Redis is configured; with Redis,
+ * {@link dev.tollgate.internal.ratelimit.RateLimitFallback} decides on it, while Redis is unavailable, the limits
+ * whose failure mode is {@code LOCAL} (scaled by {@code tollgate.ratelimit.local-share}). It answers exactly as the
+ * Redis backend does for the same sequence of calls at the same times (the formulas are in
+ * {@link dev.tollgate.internal.ratelimit}); only who shares the state differs: here, nobody outside this JVM.
  *
  * <h2>State</h2>
  * One mutable {@link LimitState} per (limiter, partition), of the class of its algorithm

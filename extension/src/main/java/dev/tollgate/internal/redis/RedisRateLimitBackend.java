@@ -1,49 +1,32 @@
 package dev.tollgate.internal.redis;
 
-import dev.tollgate.RateLimit.Algorithm;
 import dev.tollgate.internal.ratelimit.LimitOutcome;
-import dev.tollgate.internal.ratelimit.LimitPolicy;
 import dev.tollgate.internal.ratelimit.LimitRequest;
 import dev.tollgate.internal.ratelimit.RateLimitBackend;
 import dev.tollgate.internal.ratelimit.RateLimitDecision;
+import dev.tollgate.internal.redis.RateLimitScript.Call;
 import dev.tollgate.internal.resilience.BackendCircuit;
 import org.redisson.api.RedissonClient;
 
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Base64;
-import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Rate limits kept in Redis, shared by every instance of an application that uses the same Redis and key prefix.
+ * Where each limit's state lives is {@link RateLimitKeys}'s; how a decision is put to {@code rate_limit.lua} and read
+ * back is {@link RateLimitScript}'s.
  *
- * <p>Each decision is decided by {@code rate_limit.lua}, which reads the server's clock, checks every limit and
- * consumes from all of them only if all have room. A decision that finds fewer than {@link #MAX_IN_FLIGHT} script
- * calls outstanding (and none queued) is one script call of its own; decisions that arrive while that many are
- * outstanding wait for one to come back and then go together, as one script call that decides them one after the
- * other ({@link CallBatcher}; per slot on a Redis Cluster). So a decision costs at most one round trip, and under load
- * a round trip, the script's start and the server's clock are shared: measured in {@code benchmarks/}
- * (docs/benchmarks.md). Keys are {@code <prefix>:{<partition>}<limiter id>} ({@code -} for
- * the shared partition), and a fixed window's counter adds one digit for its window: the partition is the hash tag, so
- * the limits of one caller on one method land in one slot of a Redis Cluster and are decided by one script.
- *
- * <p>The limiter id is 8 base64url characters (48 bits) of SHA-256 over the algorithm and the limiter's name, rather
- * than the name itself: Redis keeps every key's name in memory, and with names such as
- * {@code com.acme.OrderResource/create} the name would be most of what a partition's state costs. With a hashed
- * partition (24 characters) a key has 43 characters, within the allocator's 48-byte class. Two limiters of one
- * partition share counters only if their ids collide: among a thousand limiter names, a chance of about
- * 2<sup>-29</sup>. The algorithm is part of the id, so that a limiter redeployed with another algorithm starts afresh
- * instead of meeting state of another shape.
+ * <p>A decision that finds fewer than {@link #MAX_IN_FLIGHT} script calls outstanding (and none queued) is one script
+ * call of its own; decisions that arrive while that many are outstanding wait for one to come back and then go
+ * together, as one script call that decides them one after the other ({@link CallBatcher}; per slot on a Redis
+ * Cluster). So a decision costs at most one round trip, and under load a round trip, the script's start and the
+ * server's clock are shared: measured in {@code benchmarks/} (docs/benchmarks.md).
  *
  * <p>On a Redis Cluster, limits whose keys fall in different slots (say a per-user limit and a global one) cannot
  * share a script. They are first checked without consuming, one script per slot; only if all have room are they
@@ -52,9 +35,6 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class RedisRateLimitBackend implements RateLimitBackend {
 
-    private static final String SCRIPT = "rate_limit.lua";
-    private static final int ARGS_PER_POLICY = 4;
-    private static final String SHARED_PARTITION_TAG = "-";
     /**
      * Script calls outstanding at once per batcher (the server, or one slot of a Redis Cluster). With one, Redis
      * idles while the client wakes a batch's callers and sends the next; with two, one batch is decided while the
@@ -67,8 +47,8 @@ public final class RedisRateLimitBackend implements RateLimitBackend {
 
     private final RedissonClient client;
     private final boolean ownsClient;
-    private final LuaScript script;
-    private final String keyStart;
+    private final RateLimitScript script;
+    private final RateLimitKeys keys;
     private final boolean cluster;
     private final BoundedWait wait;
     private final Duration batchTimeout;
@@ -76,8 +56,6 @@ public final class RedisRateLimitBackend implements RateLimitBackend {
     /** Without a cluster, every decision goes through this one batcher; on a cluster, through its slot's. */
     private final CallBatcher<Call, RateLimitDecision> server;
     private final Map<Integer, CallBatcher<Call, RateLimitDecision>> slotBatchers = new ConcurrentHashMap<>();
-    /** Per algorithm, the key's end ({@code }<id>}) of each limiter name seen. */
-    private final Map<Algorithm, Map<String, String>> keyEnds = new EnumMap<>(Algorithm.class);
 
     /**
      * @param client     the Redisson client to use
@@ -97,16 +75,13 @@ public final class RedisRateLimitBackend implements RateLimitBackend {
                                  BackendCircuit circuit) {
         this.client = client;
         this.ownsClient = ownsClient;
-        this.script = new LuaScript(client, SCRIPT, timeout, circuit);
-        this.keyStart = keyPrefix + ":{";
+        this.script = new RateLimitScript(client, timeout, circuit);
+        this.keys = new RateLimitKeys(keyPrefix);
         this.cluster = client.getConfig().isClusterConfig();
         this.wait = new BoundedWait(timeout.toMillis(), circuit);
         this.batchTimeout = timeout;
         this.healthKey = keyPrefix + ":health";
         this.server = cluster ? null : batcher();
-        for (Algorithm algorithm : Algorithm.values()) {
-            keyEnds.put(algorithm, new ConcurrentHashMap<>());
-        }
     }
 
     /** A backend with its own client built from {@code settings}. */
@@ -149,50 +124,29 @@ public final class RedisRateLimitBackend implements RateLimitBackend {
         }
     }
 
-    /** The key under which {@code request}'s state is kept. */
-    String key(LimitRequest request) {
-        Algorithm algorithm = request.policy().algorithm();
-        String end = keyEnds.get(algorithm).computeIfAbsent(request.limiter(), limiter -> keyEnd(algorithm, limiter));
-        return keyStart + hashTag(request.partition()) + end;
-    }
-
-    private static String keyEnd(Algorithm algorithm, String limiter) {
-        return "}" + limiterId(algorithm, limiter);
-    }
-
-    /**
-     * The limiter's part of its keys: 48 bits of SHA-256 over the algorithm's code and the name, in 8 base64url
-     * characters. A fixed window's counter adds one digit to the key (its window's number modulo 3).
-     */
-    public static String limiterId(Algorithm algorithm, String limiter) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256")
-                    .digest((code(algorithm) + ":" + limiter).getBytes(StandardCharsets.UTF_8));
-            return Base64.getUrlEncoder().withoutPadding().encodeToString(Arrays.copyOf(digest, 6));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required of every Java platform", e);
-        }
-    }
-
-    /** An empty tag ({@code {}}) would make Redis hash the whole key, so the shared partition gets one of its own. */
-    private static String hashTag(String partition) {
-        return partition.isEmpty() ? SHARED_PARTITION_TAG : partition;
-    }
-
     private CallBatcher<Call, RateLimitDecision> batcher() {
-        return new CallBatcher<>(this::send, MAX_IN_FLIGHT, MAX_BATCH, batchTimeout);
+        return new CallBatcher<>(script::decide, MAX_IN_FLIGHT, MAX_BATCH, batchTimeout);
     }
 
     /** Decides one call through its batcher, waiting at most the operation timeout (queueing included). */
     private RateLimitDecision run(boolean peek, List<LimitRequest> limits) {
-        List<String> keys = new ArrayList<>(limits.size());
-        for (LimitRequest request : limits) {
-            keys.add(key(request));
-        }
+        Call call = call(peek, limits);
         CallBatcher<Call, RateLimitDecision> batcher = cluster
-                ? slotBatchers.computeIfAbsent(slot(hashTag(limits.get(0).partition())), s -> batcher())
+                ? slotBatchers.computeIfAbsent(slot(limits.get(0)), s -> batcher())
                 : server;
-        return wait.await(() -> batcher.submit(new Call(peek, limits, keys)), SCRIPT);
+        return wait.await(() -> batcher.submit(call), RateLimitScript.RESOURCE);
+    }
+
+    /**
+     * The call with its keys. They are made here, on each caller's own thread, so that the thread sending a batch,
+     * which the batch's other callers wait for, only joins them.
+     */
+    private Call call(boolean peek, List<LimitRequest> limits) {
+        List<String> limitKeys = new ArrayList<>(limits.size());
+        for (LimitRequest request : limits) {
+            limitKeys.add(keys.key(request));
+        }
+        return new Call(peek, limits, limitKeys);
     }
 
     /**
@@ -202,72 +156,9 @@ public final class RedisRateLimitBackend implements RateLimitBackend {
     List<RateLimitDecision> decideInOneScript(List<List<LimitRequest>> calls, Set<Integer> peeks) {
         List<Call> batch = new ArrayList<>(calls.size());
         for (int i = 0; i < calls.size(); i++) {
-            List<LimitRequest> limits = calls.get(i);
-            batch.add(new Call(peeks.contains(i), limits, limits.stream().map(this::key).toList()));
+            batch.add(call(peeks.contains(i), calls.get(i)));
         }
-        return wait.await(() -> send(batch), SCRIPT);
-    }
-
-    /** One script call for a batch of decisions, answered with one decision each, in order. */
-    private CompletableFuture<List<RateLimitDecision>> send(List<Call> calls) {
-        int limitCount = 0;
-        for (Call call : calls) {
-            limitCount += call.limits.size();
-        }
-        // Each distinct policy once (a batch's calls mostly share theirs), then each call's limits by policy number.
-        List<LimitPolicy> policies = new ArrayList<>(4);
-        List<String> keys = new ArrayList<>(limitCount);
-        List<Object> callArgs = new ArrayList<>(calls.size() + 2 * limitCount);
-        for (Call call : calls) {
-            keys.addAll(call.keys);
-            callArgs.add(call.peek ? -call.limits.size() : call.limits.size());
-            for (LimitRequest request : call.limits) {
-                int number = policies.indexOf(request.policy());
-                if (number < 0) {
-                    number = policies.size();
-                    policies.add(request.policy());
-                }
-                callArgs.add(number + 1);
-                callArgs.add(request.cost());
-            }
-        }
-        Object[] args = new Object[1 + ARGS_PER_POLICY * policies.size() + callArgs.size()];
-        int at = 0;
-        args[at++] = policies.size();
-        for (LimitPolicy policy : policies) {
-            args[at++] = code(policy.algorithm());
-            args[at++] = policy.limit();
-            args[at++] = policy.windowMillis();
-            args[at++] = policy.capacity();
-        }
-        for (Object arg : callArgs) {
-            args[at++] = arg;
-        }
-        return script.runAsync(keys, args).thenApply(reply -> decode(calls, reply));
-    }
-
-    private static List<RateLimitDecision> decode(List<Call> calls, List<Object> reply) {
-        List<RateLimitDecision> decisions = new ArrayList<>(calls.size());
-        int at = 0;
-        for (Call call : calls) {
-            boolean permitted = number(reply.get(at++)) == 1;
-            List<LimitOutcome> outcomes = new ArrayList<>(call.limits.size());
-            for (LimitRequest request : call.limits) {
-                outcomes.add(new LimitOutcome(
-                        number(reply.get(at)) == 1,
-                        request.policy().capacity(),
-                        number(reply.get(at + 1)),
-                        number(reply.get(at + 2)),
-                        number(reply.get(at + 3))));
-                at += 4;
-            }
-            decisions.add(new RateLimitDecision(permitted, outcomes));
-        }
-        return decisions;
-    }
-
-    /** One decision as it waits for its batch: a peek or an acquire, the limits and their keys. */
-    private record Call(boolean peek, List<LimitRequest> limits, List<String> keys) {
+        return wait.await(() -> script.decide(batch), RateLimitScript.RESOURCE);
     }
 
     private RateLimitDecision acquireAcrossSlots(List<LimitRequest> limits) {
@@ -320,7 +211,7 @@ public final class RedisRateLimitBackend implements RateLimitBackend {
     private Map<Integer, List<Integer>> bySlot(List<LimitRequest> limits) {
         Map<Integer, List<Integer>> slots = new LinkedHashMap<>();
         for (int i = 0; i < limits.size(); i++) {
-            slots.computeIfAbsent(slot(hashTag(limits.get(i).partition())), s -> new ArrayList<>()).add(i);
+            slots.computeIfAbsent(slot(limits.get(i)), s -> new ArrayList<>()).add(i);
         }
         return slots;
     }
@@ -338,15 +229,8 @@ public final class RedisRateLimitBackend implements RateLimitBackend {
         return crc % 16384;
     }
 
-    private static String code(Algorithm algorithm) {
-        return switch (algorithm) {
-            case FIXED_WINDOW -> "F";
-            case SLIDING_WINDOW -> "S";
-            case TOKEN_BUCKET -> "T";
-        };
-    }
-
-    private static long number(Object value) {
-        return ((Number) value).longValue();
+    /** The slot of {@code request}'s keys. */
+    private static int slot(LimitRequest request) {
+        return slot(RateLimitKeys.hashTag(request.partition()));
     }
 }

@@ -18,8 +18,12 @@ public final class RedissonClients {
     }
 
     /**
-     * Creates a client. The connection is opened lazily, on the first command, so an application deploys even
-     * while Redis is down; the readiness check and the failure policy deal with that.
+     * Creates a client. The connection is opened lazily, on the first command, so an application deploys even while
+     * Redis is down. A call made while Redis does not answer gets what its failure mode says
+     * ({@link dev.tollgate.RateLimit#failureMode()}, {@link dev.tollgate.Idempotent#failureMode()}); after repeated
+     * failures the circuit breaker ({@link dev.tollgate.internal.resilience.BackendCircuit}) refuses calls to Redis
+     * at once, so that they get it without waiting, and the readiness check
+     * ({@link dev.tollgate.health.TollgateReadinessCheck}) reports the breaker's state.
      *
      * @throws IllegalArgumentException if the YAML file cannot be read or parsed, or a URL is malformed
      */

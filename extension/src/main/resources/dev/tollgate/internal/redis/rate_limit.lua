@@ -15,6 +15,7 @@
 --                converted once.
 -- Returns        for each call: all permitted (1/0), then for each of its limits: permitted (1/0), remaining,
 --                reset ms, retry-after ms
+-- (RateLimitScript is the Java side of this layout, RateLimitKeys makes the keys: a change here is a change there.)
 --
 -- Time is the Redis server's (TIME), never the application server's. Every key written gets a TTL.
 --

@@ -34,6 +34,8 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 class RedisRateLimitBackendTest {
 
     private static final long MINUTE = 60_000;
+    /** The keys of {@code backend}, which uses the default prefix. */
+    private static final RateLimitKeys KEYS = new RateLimitKeys(RedisSettings.DEFAULT_KEY_PREFIX);
 
     private static RedisProcess redis;
     private static RedisRateLimitBackend backend;
@@ -199,7 +201,7 @@ class RedisRateLimitBackendTest {
                 .containsEntry("zremrangebyscore", 1L).containsEntry("zcard", 1L).containsEntry("zadd", 1L)
                 .containsEntry("pexpire", 1L)
                 .containsEntry("get", 1L).containsEntry("set", 1L);
-        assertThat(inspector.call("ZCARD", backend.key(sliding))).isEqualTo(51L);
+        assertThat(inspector.call("ZCARD", KEYS.key(sliding))).isEqualTo(51L);
     }
 
     @Test
@@ -226,20 +228,10 @@ class RedisRateLimitBackendTest {
                 LimitPolicy.window(Algorithm.FIXED_WINDOW, 5, MINUTE), 1)));
         // a fixed window's counter ends with its window's number modulo 3
         assertThat(inspector.keys()).hasSize(2).anySatisfy(key -> assertThat(key).matches(
-                        Pattern.quote("tollgate:{u:abc}" + RedisRateLimitBackend.limiterId(Algorithm.FIXED_WINDOW,
+                        Pattern.quote("tollgate:{u:abc}" + RateLimitKeys.limiterId(Algorithm.FIXED_WINDOW,
                                 "com.acme.Orders/create")) + "[012]"))
                 .anySatisfy(key -> assertThat(key).matches(Pattern.quote("tollgate:{-}"
-                        + RedisRateLimitBackend.limiterId(Algorithm.FIXED_WINDOW, "global")) + "[012]"));
-    }
-
-    @Test
-    void limiterIdsAreShortAndDependOnTheAlgorithm() {
-        String fixed = RedisRateLimitBackend.limiterId(Algorithm.FIXED_WINDOW, "com.acme.OrderResource/create");
-        assertThat(fixed).matches("[A-Za-z0-9_-]{8}");
-        assertThat(RedisRateLimitBackend.limiterId(Algorithm.TOKEN_BUCKET, "com.acme.OrderResource/create"))
-                .isNotEqualTo(fixed);
-        assertThat(RedisRateLimitBackend.limiterId(Algorithm.FIXED_WINDOW, "com.acme.OrderResource/list"))
-                .isNotEqualTo(fixed);
+                        + RateLimitKeys.limiterId(Algorithm.FIXED_WINDOW, "global")) + "[012]"));
     }
 
     @Test
@@ -308,7 +300,7 @@ class RedisRateLimitBackendTest {
     }
 
     private static long valueLength(LimitRequest request) {
-        return (Long) inspector.call("STRLEN", backend.key(request));
+        return (Long) inspector.call("STRLEN", KEYS.key(request));
     }
 
     /** Stores 3 tokens as of {@code ahead} ms after the server's clock, packed as the script packs them. */
@@ -318,7 +310,7 @@ class RedisRateLimitBackendTest {
                 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
                 redis.call('SET', KEYS[1], struct.pack(ARGV[1], 3, (now + tonumber(ARGV[3])) % tonumber(ARGV[2])),
                     'PX', 60000)
-                """, "1", backend.key(request), format, String.valueOf(range), String.valueOf(ahead));
+                """, "1", KEYS.key(request), format, String.valueOf(range), String.valueOf(ahead));
     }
 
     @Test
@@ -334,10 +326,10 @@ class RedisRateLimitBackendTest {
                     redis.call('ZADD', KEYS[1], ms, ms .. ':2000')
                 end
                 redis.call('PEXPIRE', KEYS[1], 60000)
-                """, "1", backend.key(sliding));
+                """, "1", KEYS.key(sliding));
 
         assertThat(backend.acquire(List.of(sliding)).outcome(0).remaining()).isEqualTo(10_000 - 2_003);
-        assertThat(inspector.call("ZCARD", backend.key(sliding))).isEqualTo(2_003L);
+        assertThat(inspector.call("ZCARD", KEYS.key(sliding))).isEqualTo(2_003L);
     }
 
     @Test

@@ -1,7 +1,7 @@
 package dev.tollgate.benchmarks;
 
 import dev.tollgate.internal.call.ResultShape;
-import dev.tollgate.internal.config.IdempotencySettings;
+import dev.tollgate.internal.idempotency.IdempotencySettings;
 import dev.tollgate.internal.idempotency.IdempotencyEngine;
 import dev.tollgate.internal.idempotency.IdempotencyStore;
 import dev.tollgate.internal.idempotency.IdempotentMethod;
@@ -9,7 +9,7 @@ import dev.tollgate.internal.idempotency.ResponseLimits;
 import dev.tollgate.internal.idempotency.StoredResult;
 import dev.tollgate.internal.idempotency.Transactions;
 import dev.tollgate.internal.local.InMemoryIdempotencyStore;
-import dev.tollgate.internal.metrics.RateLimitMetrics;
+import dev.tollgate.internal.metrics.GuardMetrics;
 import dev.tollgate.internal.redis.RedisIdempotencyStore;
 import dev.tollgate.internal.redis.RedisSettings;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -56,7 +56,7 @@ public class IdempotentCalls {
         IdempotencyStore backing = store.equals("redis")
                 ? RedisIdempotencyStore.connect(RedisSettings.forAddress(redisAddress()))
                 : new InMemoryIdempotencyStore();
-        engine = new IdempotencyEngine(backing, 30_000, RateLimitMetrics.NONE, Transactions.NONE,
+        engine = new IdempotencyEngine(backing, 30_000, GuardMetrics.NONE, Transactions.NONE,
                 new ResponseLimits(ResponseLimits.DEFAULT_MAX_BODY_BYTES, ResponseLimits.DEFAULT_HEADERS));
         method = new IdempotentMethod("Orders#place()", new IdempotencySettings("bench/place", TTL, 0, true,
                 List.of(), -1, dev.tollgate.Idempotent.FailureMode.REJECT), false,

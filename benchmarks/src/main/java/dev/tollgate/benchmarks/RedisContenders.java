@@ -1,7 +1,7 @@
 package dev.tollgate.benchmarks;
 
 import dev.tollgate.RateLimit.Algorithm;
-import dev.tollgate.internal.metrics.RateLimitMetrics;
+import dev.tollgate.internal.metrics.GuardMetrics;
 import dev.tollgate.internal.ratelimit.LimitPolicy;
 import dev.tollgate.internal.ratelimit.LimitRequest;
 import dev.tollgate.internal.redis.RedisRateLimitBackend;
@@ -79,7 +79,7 @@ final class RedisContenders {
             RedisSettings settings = RedisSettings.forAddress(address);
             backend = new RedisRateLimitBackend(RedissonClients.create(settings), true, settings.keyPrefix(),
                     settings.operationTimeout(),
-                    new BackendCircuit("redis", BreakerSettings.DEFAULTS, RateLimitMetrics.NONE));
+                    new BackendCircuit("redis", BreakerSettings.DEFAULTS, GuardMetrics.NONE));
             LimitPolicy policy = algorithm == Algorithm.TOKEN_BUCKET
                     ? LimitPolicy.tokenBucket(limit.permits(), limit.window().toMillis(), limit.permits())
                     : LimitPolicy.window(algorithm, limit.permits(), limit.window().toMillis());

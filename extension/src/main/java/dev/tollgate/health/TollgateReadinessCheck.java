@@ -1,6 +1,6 @@
 package dev.tollgate.health;
 
-import dev.tollgate.internal.cdi.RateLimitRuntime;
+import dev.tollgate.internal.readiness.BackendReadiness;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.health.HealthCheck;
@@ -38,30 +38,13 @@ public class TollgateReadinessCheck implements HealthCheck {
     public static final String NAME = "tollgate-redis";
 
     @Inject
-    RateLimitRuntime runtime;
+    BackendReadiness readiness;
 
     @Override
     public HealthCheckResponse call() {
-        var backend = runtime.backend();
-        if (backend == null) {
-            return HealthCheckResponse.named(NAME).down().withData("reason", "not deployed").build();
-        }
-        var builder = HealthCheckResponse.named(NAME).withData("backend", backend.name());
-        var circuit = runtime.circuit();
-        if (circuit != null) {
-            builder.withData("breaker", circuit.stateName());
-        }
-        try {
-            backend.ping();
-            return builder.up().build();
-        } catch (RuntimeException e) {
-            builder.withData("error", String.valueOf(e.getMessage()));
-            // Every instance shares the Redis: taking them all out of service would turn its outage into one of
-            // the whole application, while the failure modes keep serving.
-            if (runtime.servesDuringOutage()) {
-                return builder.withData("failure-modes", "serving").up().build();
-            }
-            return builder.withData("failure-modes", "refusing").down().build();
-        }
+        BackendReadiness.Report report = readiness.check();
+        var builder = HealthCheckResponse.named(NAME).status(report.up());
+        report.data().forEach(builder::withData);
+        return builder.build();
     }
 }

@@ -32,8 +32,9 @@ public record ResultShape(Kind kind, Type valueType, int suspendedParameter) {
         /** A {@code CompletionStage} or {@code CompletableFuture}: the call is over when the stage completes. */
         STAGE,
         /**
-         * A {@code java.util.concurrent.Future} of an EJB {@code @Asynchronous} method: the container runs the
-         * interceptors on its own thread and hands the future's value to the caller.
+         * The {@code Future} (or {@code CompletableFuture}) of an EJB {@code @Asynchronous} method: the container
+         * runs the interceptors on its own thread, away from the caller, and hands the future's value to the
+         * caller; the guards treat the call as synchronous on that thread.
          */
         FUTURE,
         /** Answered through a {@code @Suspended AsyncResponse}: the call is over when the response is resumed. */
@@ -62,6 +63,14 @@ public record ResultShape(Kind kind, Type valueType, int suspendedParameter) {
             }
             return new ResultShape(Kind.SUSPENDED, Object.class, suspended);
         }
+        if (ejbAsynchronous && Future.class.isAssignableFrom(returned)) {
+            // The container already runs the interceptors on its own thread and waits for the future there.
+            if (returned != Future.class && returned != CompletableFuture.class) {
+                throw new IllegalArgumentException("it returns " + generic.getTypeName() + "; an EJB @Asynchronous"
+                        + " method guarded by Tollgate declares Future or CompletableFuture");
+            }
+            return new ResultShape(Kind.FUTURE, typeArgument(generic), -1);
+        }
         if (CompletionStage.class.isAssignableFrom(returned)) {
             if (returned != CompletionStage.class && returned != CompletableFuture.class) {
                 throw new IllegalArgumentException("it returns " + generic.getTypeName() + ", a stage type of its"
@@ -71,16 +80,9 @@ public record ResultShape(Kind kind, Type valueType, int suspendedParameter) {
             return new ResultShape(Kind.STAGE, typeArgument(generic), -1);
         }
         if (Future.class.isAssignableFrom(returned)) {
-            if (!ejbAsynchronous) {
-                throw new IllegalArgumentException("it returns " + generic.getTypeName() + ", whose completion"
-                        + " Tollgate cannot follow (only an EJB @Asynchronous method's Future is completed by the"
-                        + " container); return CompletionStage or CompletableFuture");
-            }
-            if (returned != Future.class) {
-                throw new IllegalArgumentException("it returns " + generic.getTypeName() + "; an EJB @Asynchronous"
-                        + " method guarded by Tollgate declares Future, CompletionStage or CompletableFuture");
-            }
-            return new ResultShape(Kind.FUTURE, typeArgument(generic), -1);
+            throw new IllegalArgumentException("it returns " + generic.getTypeName() + ", whose completion"
+                    + " Tollgate cannot follow (only an EJB @Asynchronous method's Future is completed by the"
+                    + " container); return CompletionStage or CompletableFuture");
         }
         String reactive = reactiveType(returned);
         if (reactive != null) {

@@ -10,7 +10,7 @@ import java.util.Map;
  * What the extension prepared at deployment for the idempotency interceptor: the guarded methods and their guard.
  * Immutable once published.
  */
-public final class IdempotencyRuntime {
+final class IdempotencyRuntime {
 
     private volatile Map<Method, IdempotentMethod> methods = Map.of();
     private volatile IdempotencyGuard guard;

@@ -1,9 +1,10 @@
 package dev.tollgate.internal.cdi;
 
+import dev.tollgate.internal.config.TierSettingsReader;
 import dev.tollgate.Idempotent;
 import dev.tollgate.RateLimit;
 import dev.tollgate.internal.call.ResultShape;
-import dev.tollgate.internal.config.IdempotencySettings;
+import dev.tollgate.internal.idempotency.IdempotencySettings;
 import dev.tollgate.internal.config.IdempotencySettingsReader;
 import dev.tollgate.internal.idempotency.IdempotencyEngine;
 import dev.tollgate.internal.idempotency.IdempotencyStore;
@@ -17,14 +18,15 @@ import dev.tollgate.internal.redis.RedissonClients;
 import org.redisson.api.RedissonClient;
 import dev.tollgate.internal.config.ConfigValues;
 import dev.tollgate.internal.config.DeploymentProblems;
-import dev.tollgate.internal.config.LimitSettings;
+import dev.tollgate.internal.readiness.BackendReadiness;
+import dev.tollgate.internal.ratelimit.LimitSettings;
 import dev.tollgate.internal.config.RateLimitSettingsReader;
 import dev.tollgate.internal.config.RedisSettingsReader;
-import dev.tollgate.internal.config.TierSettings;
+import dev.tollgate.internal.ratelimit.TierSettings;
 import dev.tollgate.internal.local.InMemoryRateLimitBackend;
-import dev.tollgate.internal.metrics.MicroProfileRateLimitMetrics;
-import dev.tollgate.internal.metrics.MicrometerRateLimitMetrics;
-import dev.tollgate.internal.metrics.RateLimitMetrics;
+import dev.tollgate.internal.metrics.MicroProfileGuardMetrics;
+import dev.tollgate.internal.metrics.MicrometerGuardMetrics;
+import dev.tollgate.internal.metrics.GuardMetrics;
 import dev.tollgate.internal.partition.PartitionKey;
 import dev.tollgate.internal.ratelimit.CallerTiers;
 import dev.tollgate.internal.ratelimit.GuardedLimit;
@@ -99,6 +101,7 @@ public class TollgateExtension implements Extension {
     private final Map<Class<?>, Bean<?>> resolverBeans = new LinkedHashMap<>();
     private final List<Bean<?>> tierResolverBeans = new ArrayList<>();
     private final RateLimitRuntime runtime = new RateLimitRuntime();
+    private final BackendReadiness readiness = new BackendReadiness();
     private final ResultShapes shapes = new ResultShapes();
     private final CallScheduler scheduler = new CallScheduler();
     private RateLimitBackend backend;
@@ -119,10 +122,10 @@ public class TollgateExtension implements Extension {
         add(event, beans, RateLimitStatusBean.class);
         // Each of these is added only where its API exists: loading it elsewhere would fail the deployment.
         if (present("org.eclipse.microprofile.metrics.MetricRegistry")) {
-            add(event, beans, MicroProfileRateLimitMetrics.class);
+            add(event, beans, MicroProfileGuardMetrics.class);
         }
         if (present("io.micrometer.core.instrument.MeterRegistry")) {
-            add(event, beans, MicrometerRateLimitMetrics.class);
+            add(event, beans, MicrometerGuardMetrics.class);
         }
     }
 
@@ -188,6 +191,11 @@ public class TollgateExtension implements Extension {
                 .scope(Dependent.class)
                 .createWith(context -> runtime);
         event.addBean()
+                .beanClass(BackendReadiness.class)
+                .types(BackendReadiness.class, Object.class)
+                .scope(Dependent.class)
+                .createWith(context -> readiness);
+        event.addBean()
                 .beanClass(IdempotencyRuntime.class)
                 .types(IdempotencyRuntime.class, Object.class)
                 .scope(Dependent.class)
@@ -212,7 +220,7 @@ public class TollgateExtension implements Extension {
         ConfigValues values = key -> config.getOptionalValue(key, String.class).filter(v -> !v.isBlank());
         DeploymentProblems problems = new DeploymentProblems();
 
-        TierSettings tiers = TierSettings.read(values, problems);
+        TierSettings tiers = TierSettingsReader.read(values, problems);
         RateLimitSettingsReader reader = new RateLimitSettingsReader(values, tiers);
         PartitionKeyFactory keys = new PartitionKeyFactory(values, beans, resolverBeans, problems);
         Map<Method, GuardedMethod> methods = new LinkedHashMap<>();
@@ -262,7 +270,7 @@ public class TollgateExtension implements Extension {
         if (!problems.isEmpty()) {
             throw new DeploymentException(message(problems));
         }
-        RateLimitMetrics metrics = metrics(beans);
+        GuardMetrics metrics = metrics(beans);
         IdempotencyStore store;
         BackendCircuit circuit = null;
         if (redis.isPresent()) {
@@ -284,8 +292,8 @@ public class TollgateExtension implements Extension {
         metrics.registerIdempotency(idempotentMethods.values().stream().map(IdempotentMethod::scope).distinct()
                 .toList());
         runtime.publish(methods, new RateLimitGuard(new RateLimitEnforcer(backend, fallback, metrics),
-                new CallerTiers(tiers, tierResolver), scheduler), circuit, servesDuringOutage(methods,
-                idempotentMethods));
+                new CallerTiers(tiers, tierResolver), scheduler));
+        readiness.publish(backend, circuit, servesDuringOutage(methods, idempotentMethods));
         jsonValues = new Values();
         idempotencyEngine = new IdempotencyEngine(store, lease, metrics, JtaTransactions.lookup(), responses);
         idempotency.publish(idempotentMethods, new IdempotencyGuard(idempotencyEngine, jsonValues));
@@ -340,14 +348,14 @@ public class TollgateExtension implements Extension {
 
     /**
      * MicroProfile Metrics where the server has it (Payara), else Micrometer (WildFly), else none. An API on the
-     * class path is not enough: the implementation must be there too, hence {@link RateLimitMetrics#available()}.
+     * class path is not enough: the implementation must be there too, hence {@link GuardMetrics#available()}.
      */
-    private static RateLimitMetrics metrics(BeanManager beans) {
-        for (String type : List.of("dev.tollgate.internal.metrics.MicroProfileRateLimitMetrics",
-                "dev.tollgate.internal.metrics.MicrometerRateLimitMetrics")) {
-            for (Bean<?> bean : beans.getBeans(RateLimitMetrics.class)) {
+    private static GuardMetrics metrics(BeanManager beans) {
+        for (String type : List.of("dev.tollgate.internal.metrics.MicroProfileGuardMetrics",
+                "dev.tollgate.internal.metrics.MicrometerGuardMetrics")) {
+            for (Bean<?> bean : beans.getBeans(GuardMetrics.class)) {
                 if (bean.getBeanClass().getName().equals(type)) {
-                    RateLimitMetrics metrics = (RateLimitMetrics) beans.getReference(bean, RateLimitMetrics.class,
+                    GuardMetrics metrics = (GuardMetrics) beans.getReference(bean, GuardMetrics.class,
                             beans.createCreationalContext(bean));
                     if (metrics.available()) {
                         return metrics;
@@ -355,7 +363,7 @@ public class TollgateExtension implements Extension {
                 }
             }
         }
-        return RateLimitMetrics.NONE;
+        return GuardMetrics.NONE;
     }
 
     private static TierResolver tierResolver(BeanManager beans, List<Bean<?>> found, DeploymentProblems problems) {

@@ -1,5 +1,6 @@
 package dev.tollgate.internal.config;
 
+import dev.tollgate.internal.idempotency.IdempotencySettings;
 import dev.tollgate.IdempotencyKey;
 import dev.tollgate.Idempotent;
 import dev.tollgate.internal.idempotency.ResponseLimits;

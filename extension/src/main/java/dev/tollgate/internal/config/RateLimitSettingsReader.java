@@ -1,5 +1,7 @@
 package dev.tollgate.internal.config;
 
+import dev.tollgate.internal.ratelimit.TierSettings;
+import dev.tollgate.internal.ratelimit.LimitSettings;
 import dev.tollgate.RateLimit;
 import dev.tollgate.RateLimit.Algorithm;
 import dev.tollgate.RateLimit.FailureMode;

@@ -3,8 +3,8 @@ package dev.tollgate.internal.idempotency;
 import dev.tollgate.IdempotencyConflictException;
 import dev.tollgate.IdempotencyKeyMismatchException;
 import dev.tollgate.Idempotent;
-import dev.tollgate.internal.metrics.RateLimitMetrics;
-import dev.tollgate.internal.ratelimit.BackendUnavailableException;
+import dev.tollgate.internal.metrics.GuardMetrics;
+import dev.tollgate.internal.resilience.BackendUnavailableException;
 import dev.tollgate.internal.resilience.CircuitOpenException;
 
 import java.security.SecureRandom;
@@ -25,12 +25,12 @@ public final class IdempotencyEngine implements AutoCloseable {
 
     private final IdempotencyStore store;
     private final LeaseRenewals renewals;
-    private final RateLimitMetrics metrics;
+    private final GuardMetrics metrics;
     private final Transactions transactions;
     private final ResponseLimits responses;
     private final SecureRandom random = new SecureRandom();
 
-    public IdempotencyEngine(IdempotencyStore store, long leaseMillis, RateLimitMetrics metrics,
+    public IdempotencyEngine(IdempotencyStore store, long leaseMillis, GuardMetrics metrics,
                              Transactions transactions, ResponseLimits responses) {
         this.store = store;
         this.renewals = new LeaseRenewals(leaseMillis);

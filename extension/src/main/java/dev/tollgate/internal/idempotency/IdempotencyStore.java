@@ -1,6 +1,6 @@
 package dev.tollgate.internal.idempotency;
 
-import dev.tollgate.internal.ratelimit.BackendUnavailableException;
+import dev.tollgate.internal.resilience.BackendUnavailableException;
 
 /**
  * Where idempotency records live: one record per scoped key, in one of two states.

@@ -13,7 +13,7 @@ import java.security.MessageDigest;
  * Digests the request body of an {@code @Idempotent} resource method as the entity is read, for the request's
  * fingerprint: the same key with another body is a mismatch. The body is read whole first (so the digest covers
  * all of it, whatever the entity provider consumes), then handed on unchanged. Bound to idempotent resource
- * methods only, by {@link RateLimitFeature}.
+ * methods only, by {@link TollgateFeature}.
  */
 public class IdempotencyBodyDigest implements ReaderInterceptor {
 

@@ -25,7 +25,7 @@
  *
  * The filter and the mapper are {@code @Provider}s, found by scanning when the application's {@code Application}
  * returns no classes. An {@code Application} that lists its classes disables scanning, so {@link
- * dev.tollgate.internal.jaxrs.RateLimitFeature} is also listed in {@code META-INF/services/jakarta.ws.rs.core.Feature}
+ * dev.tollgate.internal.jaxrs.TollgateFeature} is also listed in {@code META-INF/services/jakarta.ws.rs.core.Feature}
  * (Jakarta REST 3.1 section 4.1.2: such features are loaded unless {@code jakarta.ws.rs.loadServices} is
  * {@code false}) and registers whichever of the two is not registered yet.
  */

@@ -14,13 +14,13 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Two counters per limiter ({@code permitted}, {@code rejected}) of {@link RateLimitMetrics#CALLS}, whatever the
+ * Two counters per limiter ({@code permitted}, {@code rejected}) of {@link GuardMetrics#CALLS}, whatever the
  * metrics library: subclasses only say where the registry comes from and how to create and increment a counter.
  *
  * @param <R> the library's registry type
  * @param <C> the library's counter type
  */
-abstract class LimiterCounters<R, C> implements RateLimitMetrics {
+abstract class LimiterCounters<R, C> implements GuardMetrics {
 
     private record Pair<C>(C permitted, C rejected) {
     }
@@ -41,7 +41,7 @@ abstract class LimiterCounters<R, C> implements RateLimitMetrics {
 
     protected abstract C counter(R registry, String limiter, String result);
 
-    /** A counter of {@link RateLimitMetrics#IDEMPOTENCY_CALLS} with tags {@code method} and {@code result}. */
+    /** A counter of {@link GuardMetrics#IDEMPOTENCY_CALLS} with tags {@code method} and {@code result}. */
     protected abstract C idempotencyCounter(R registry, String scope, String result);
 
     protected abstract void increment(C counter);

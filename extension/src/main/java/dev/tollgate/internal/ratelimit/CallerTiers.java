@@ -1,6 +1,6 @@
 package dev.tollgate.internal.ratelimit;
 
-import dev.tollgate.internal.config.TierSettings;
+import dev.tollgate.internal.ratelimit.TierSettings;
 import dev.tollgate.internal.call.Call;
 import dev.tollgate.spi.TierResolver;
 

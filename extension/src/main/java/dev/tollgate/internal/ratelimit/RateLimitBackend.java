@@ -1,5 +1,6 @@
 package dev.tollgate.internal.ratelimit;
 
+import dev.tollgate.internal.resilience.BackendUnavailableException;
 import java.util.List;
 
 /**

@@ -1,9 +1,10 @@
 package dev.tollgate.internal.ratelimit;
 
+import dev.tollgate.internal.resilience.BackendUnavailableException;
 import dev.tollgate.RateLimitExceededException;
 import dev.tollgate.internal.call.Call;
-import dev.tollgate.internal.config.LimitSettings;
-import dev.tollgate.internal.metrics.RateLimitMetrics;
+import dev.tollgate.internal.ratelimit.LimitSettings;
+import dev.tollgate.internal.metrics.GuardMetrics;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,13 +23,13 @@ public final class RateLimitEnforcer {
 
     private final RateLimitBackend backend;
     private final RateLimitFallback fallback;
-    private final RateLimitMetrics metrics;
+    private final GuardMetrics metrics;
 
     /**
      * @param fallback decides while {@code backend} is unavailable; {@code null} when the backend cannot be (in
      *                 memory), and then its failures propagate
      */
-    public RateLimitEnforcer(RateLimitBackend backend, RateLimitFallback fallback, RateLimitMetrics metrics) {
+    public RateLimitEnforcer(RateLimitBackend backend, RateLimitFallback fallback, GuardMetrics metrics) {
         this.backend = backend;
         this.fallback = fallback;
         this.metrics = metrics;

@@ -1,7 +1,8 @@
 package dev.tollgate.internal.ratelimit;
 
+import dev.tollgate.internal.resilience.BackendUnavailableException;
 import dev.tollgate.RateLimit.FailureMode;
-import dev.tollgate.internal.metrics.RateLimitMetrics;
+import dev.tollgate.internal.metrics.GuardMetrics;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -18,7 +19,7 @@ import java.util.List;
  *       whole capacity as remaining, since nothing was counted).</li>
  * </ul>
  * A shadow limit never refuses, so its {@code REJECT} lets the call through like {@code ALLOW}. Each mode used
- * counts once per decision in {@link RateLimitMetrics#RATELIMIT_FALLBACKS}.
+ * counts once per decision in {@link GuardMetrics#RATELIMIT_FALLBACKS}.
  *
  * <p>The in-memory state is this instance's alone and outlives the outage: a partition that used up its local limit
  * during one outage meets the same counters, until its window passes, in the next.
@@ -27,13 +28,13 @@ public final class RateLimitFallback {
 
     private final RateLimitBackend local;
     private final double localShare;
-    private final RateLimitMetrics metrics;
+    private final GuardMetrics metrics;
 
     /**
      * @param local      the in-memory backend that decides {@code LOCAL} limits
      * @param localShare fraction of each limit granted locally, in {@code (0, 1]}
      */
-    public RateLimitFallback(RateLimitBackend local, double localShare, RateLimitMetrics metrics) {
+    public RateLimitFallback(RateLimitBackend local, double localShare, GuardMetrics metrics) {
         if (!(localShare > 0 && localShare <= 1)) {
             throw new IllegalArgumentException("localShare must be in (0, 1], was " + localShare);
         }

@@ -1,5 +1,6 @@
 package dev.tollgate.internal.ratelimit;
 
+import dev.tollgate.internal.resilience.BackendUnavailableException;
 import dev.tollgate.RateLimitExceededException;
 import dev.tollgate.internal.call.Call;
 import dev.tollgate.internal.call.Proceed;

@@ -1,6 +1,6 @@
 package dev.tollgate.internal.resilience;
 
-import dev.tollgate.internal.metrics.RateLimitMetrics;
+import dev.tollgate.internal.metrics.GuardMetrics;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig.SlidingWindowType;
@@ -22,7 +22,7 @@ import java.util.logging.Logger;
  */
 public final class BackendCircuit {
 
-    /** Values of the {@link RateLimitMetrics#BREAKER_STATE} gauge. */
+    /** Values of the {@link GuardMetrics#BREAKER_STATE} gauge. */
     public static final int CLOSED = 0;
     public static final int OPEN = 1;
     public static final int HALF_OPEN = 2;
@@ -32,7 +32,7 @@ public final class BackendCircuit {
     private final String backend;
     private final BreakerSettings settings;
     private final CircuitBreaker breaker;
-    private final RateLimitMetrics metrics;
+    private final GuardMetrics metrics;
     private volatile long openedAtNanos;
 
     /**
@@ -40,7 +40,7 @@ public final class BackendCircuit {
      * @param settings when the breaker opens; a disabled breaker never opens, but calls are still timed and counted
      * @param metrics  where call latencies and failures are recorded
      */
-    public BackendCircuit(String backend, BreakerSettings settings, RateLimitMetrics metrics) {
+    public BackendCircuit(String backend, BreakerSettings settings, GuardMetrics metrics) {
         this.backend = backend;
         this.settings = settings;
         this.metrics = metrics;
@@ -67,7 +67,7 @@ public final class BackendCircuit {
 
     /** A circuit that never opens and records nothing: for backends used outside a deployment (tests, benchmarks). */
     public static BackendCircuit none() {
-        return new BackendCircuit("none", BreakerSettings.DEFAULTS.disabled(), RateLimitMetrics.NONE);
+        return new BackendCircuit("none", BreakerSettings.DEFAULTS.disabled(), GuardMetrics.NONE);
     }
 
     /**

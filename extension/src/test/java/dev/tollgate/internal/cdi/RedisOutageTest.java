@@ -1,11 +1,12 @@
 package dev.tollgate.internal.cdi;
 
+import dev.tollgate.internal.readiness.BackendReadiness;
 import dev.tollgate.Idempotent;
 import dev.tollgate.IdempotencyKey;
 import dev.tollgate.RateLimit;
 import dev.tollgate.RateLimitExceededException;
 import dev.tollgate.RateLimitStatus;
-import dev.tollgate.internal.ratelimit.BackendUnavailableException;
+import dev.tollgate.internal.resilience.BackendUnavailableException;
 import dev.tollgate.internal.resilience.BackendCircuit;
 import dev.tollgate.internal.resilience.CircuitOpenException;
 import dev.tollgate.testing.RedisInspector;
@@ -332,7 +333,7 @@ class RedisOutageTest {
     }
 
     private static int state(TollgateContainer container) {
-        return container.bean(RateLimitRuntime.class).circuit().state();
+        return container.bean(BackendReadiness.class).circuit().state();
     }
 
     private static double breakerGauge() {

@@ -1,5 +1,7 @@
 package dev.tollgate.internal.config;
 
+import dev.tollgate.internal.ratelimit.TierSettings;
+import dev.tollgate.internal.ratelimit.LimitSettings;
 import dev.tollgate.RateLimit;
 import dev.tollgate.RateLimit.Algorithm;
 import dev.tollgate.internal.ratelimit.LimitPolicy;
@@ -208,7 +210,7 @@ class RateLimitSettingsReaderTest {
         Map<String, String> tierConfig = Map.of("tollgate.tiers", "free, basic, premium",
                 "tollgate.tier.free.limit", "10", "tollgate.tier.premium.limit", "300",
                 "tollgate.tier.premium.role", "gold");
-        TierSettings tiers = TierSettings.read(key -> Optional.ofNullable(tierConfig.get(key)), problems);
+        TierSettings tiers = TierSettingsReader.read(key -> Optional.ofNullable(tierConfig.get(key)), problems);
         assertThat(tiers.names()).containsExactly("free", "basic", "premium");
         assertThat(tiers.roles()).containsEntry("premium", "gold").containsEntry("basic", "basic");
 
@@ -231,7 +233,7 @@ class RateLimitSettingsReaderTest {
     void badTierSettingsAreReported() {
         Map<String, String> tierConfig = Map.of("tollgate.tiers", "free,free,gold star",
                 "tollgate.tier.free.limit", "ten");
-        TierSettings.read(key -> Optional.ofNullable(tierConfig.get(key)), problems);
+        TierSettingsReader.read(key -> Optional.ofNullable(tierConfig.get(key)), problems);
         assertThat(problems.messages()).containsExactly(
                 "Invalid tollgate.tier.free.limit: must be a whole number, was 'ten'",
                 "Invalid tollgate.tiers: tier 'free' is listed twice, was 'free,free,gold star'",

@@ -1,6 +1,6 @@
 package dev.tollgate.internal.jaxrs;
 
-import dev.tollgate.internal.ratelimit.BackendUnavailableException;
+import dev.tollgate.internal.resilience.BackendUnavailableException;
 import jakarta.ws.rs.core.Response;
 import org.junit.jupiter.api.Test;
 

@@ -1,7 +1,8 @@
 package dev.tollgate.internal.ratelimit;
 
+import dev.tollgate.internal.config.TierSettingsReader;
 import dev.tollgate.internal.config.DeploymentProblems;
-import dev.tollgate.internal.config.TierSettings;
+import dev.tollgate.internal.ratelimit.TierSettings;
 import dev.tollgate.internal.call.Call;
 import dev.tollgate.internal.call.CallRequest;
 import dev.tollgate.spi.PartitionKeyResolver;
@@ -18,7 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class CallerTiersTest {
 
-    private static final TierSettings TIERS = TierSettings.read(key -> Optional.ofNullable(Map.of(
+    private static final TierSettings TIERS = TierSettingsReader.read(key -> Optional.ofNullable(Map.of(
             "tollgate.tiers", "free,basic,premium",
             "tollgate.tier.premium.role", "gold").get(key)), new DeploymentProblems());
 

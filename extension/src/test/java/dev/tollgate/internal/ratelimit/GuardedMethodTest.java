@@ -1,7 +1,7 @@
 package dev.tollgate.internal.ratelimit;
 
 import dev.tollgate.RateLimit.Algorithm;
-import dev.tollgate.internal.config.LimitSettings;
+import dev.tollgate.internal.ratelimit.LimitSettings;
 import dev.tollgate.internal.partition.PartitionKey;
 import org.junit.jupiter.api.Test;
 

@@ -1,10 +1,11 @@
 package dev.tollgate.internal.ratelimit;
 
+import dev.tollgate.internal.resilience.BackendUnavailableException;
 import dev.tollgate.RateLimit.Algorithm;
 import dev.tollgate.RateLimit.FailureMode;
-import dev.tollgate.internal.config.LimitSettings;
+import dev.tollgate.internal.ratelimit.LimitSettings;
 import dev.tollgate.internal.local.InMemoryRateLimitBackend;
-import dev.tollgate.internal.metrics.RateLimitMetrics;
+import dev.tollgate.internal.metrics.GuardMetrics;
 import dev.tollgate.internal.partition.PartitionKey;
 import org.junit.jupiter.api.Test;
 
@@ -35,7 +36,7 @@ class RateLimitFallbackTest {
 
     @Test
     void localLimitsAreDecidedTogetherOnThisInstanceAndAllowLimitsCountNothing() {
-        RateLimitFallback fallback = new RateLimitFallback(new InMemoryRateLimitBackend(), 1.0, RateLimitMetrics.NONE);
+        RateLimitFallback fallback = new RateLimitFallback(new InMemoryRateLimitBackend(), 1.0, GuardMetrics.NONE);
         List<GuardedLimit> limits = List.of(
                 limit("a", LimitPolicy.window(Algorithm.FIXED_WINDOW, 3, 60_000), FailureMode.LOCAL, false),
                 limit("b", LimitPolicy.window(Algorithm.SLIDING_WINDOW, 2, 60_000), FailureMode.ALLOW, false));
@@ -53,7 +54,7 @@ class RateLimitFallbackTest {
     @Test
     void anEnforcedRejectLimitRefusesTheCallAndConsumesNothingLocally() {
         InMemoryRateLimitBackend local = new InMemoryRateLimitBackend();
-        RateLimitFallback fallback = new RateLimitFallback(local, 1.0, RateLimitMetrics.NONE);
+        RateLimitFallback fallback = new RateLimitFallback(local, 1.0, GuardMetrics.NONE);
         LimitPolicy policy = LimitPolicy.window(Algorithm.FIXED_WINDOW, 1, 60_000);
         List<GuardedLimit> limits = List.of(limit("a", policy, FailureMode.LOCAL, false),
                 limit("b", policy, FailureMode.REJECT, false));
@@ -64,7 +65,7 @@ class RateLimitFallbackTest {
 
     @Test
     void aShadowRejectLimitNeverRefuses() {
-        RateLimitFallback fallback = new RateLimitFallback(new InMemoryRateLimitBackend(), 1.0, RateLimitMetrics.NONE);
+        RateLimitFallback fallback = new RateLimitFallback(new InMemoryRateLimitBackend(), 1.0, GuardMetrics.NONE);
         List<GuardedLimit> limits = List.of(limit("s", LimitPolicy.window(Algorithm.FIXED_WINDOW, 1, 60_000),
                 FailureMode.REJECT, true));
         assertThat(fallback.decide(limits, requests(limits), DOWN).permitted()).isTrue();
@@ -73,7 +74,7 @@ class RateLimitFallbackTest {
     @Test
     void theLocalShareScalesTheLimitButNeverBelowTheCost() {
         RateLimitFallback quarter = new RateLimitFallback(new InMemoryRateLimitBackend(), 0.25,
-                RateLimitMetrics.NONE);
+                GuardMetrics.NONE);
         assertThat(quarter.scaled(LimitPolicy.window(Algorithm.FIXED_WINDOW, 100, 1000), 1))
                 .isEqualTo(LimitPolicy.window(Algorithm.FIXED_WINDOW, 25, 1000));
         assertThat(quarter.scaled(LimitPolicy.tokenBucket(10, 1000, 40), 1))
@@ -95,7 +96,7 @@ class RateLimitFallbackTest {
 
     @Test
     void aShareOutsideZeroToOneIsRefused() {
-        assertThatThrownBy(() -> new RateLimitFallback(new InMemoryRateLimitBackend(), 0, RateLimitMetrics.NONE))
+        assertThatThrownBy(() -> new RateLimitFallback(new InMemoryRateLimitBackend(), 0, GuardMetrics.NONE))
                 .hasMessage("localShare must be in (0, 1], was 0.0");
     }
 }

@@ -1,6 +1,6 @@
 package dev.tollgate.internal.redis;
 
-import dev.tollgate.internal.ratelimit.BackendUnavailableException;
+import dev.tollgate.internal.resilience.BackendUnavailableException;
 import dev.tollgate.testing.RedisProcess;
 import org.junit.jupiter.api.Test;
 

@@ -1,7 +1,7 @@
 package dev.tollgate.internal.redis;
 
 import dev.tollgate.internal.idempotency.ClaimOutcome.State;
-import dev.tollgate.internal.ratelimit.BackendUnavailableException;
+import dev.tollgate.internal.resilience.BackendUnavailableException;
 import dev.tollgate.testing.RedisInspector;
 import dev.tollgate.testing.RedisProcess;
 import org.junit.jupiter.api.AfterAll;

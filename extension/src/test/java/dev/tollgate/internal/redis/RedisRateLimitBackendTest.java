@@ -1,7 +1,7 @@
 package dev.tollgate.internal.redis;
 
 import dev.tollgate.RateLimit.Algorithm;
-import dev.tollgate.internal.ratelimit.BackendUnavailableException;
+import dev.tollgate.internal.resilience.BackendUnavailableException;
 import dev.tollgate.internal.ratelimit.LimitOutcome;
 import dev.tollgate.internal.ratelimit.LimitPolicy;
 import dev.tollgate.internal.ratelimit.LimitRequest;

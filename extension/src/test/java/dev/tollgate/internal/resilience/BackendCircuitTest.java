@@ -1,6 +1,6 @@
 package dev.tollgate.internal.resilience;
 
-import dev.tollgate.internal.metrics.RateLimitMetrics;
+import dev.tollgate.internal.metrics.GuardMetrics;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -17,7 +17,7 @@ class BackendCircuitTest {
 
     @Test
     void opensOnceEnoughOfTheRecentCallsFailedAndThenRefusesAtOnce() {
-        BackendCircuit circuit = new BackendCircuit("redis", SETTINGS, RateLimitMetrics.NONE);
+        BackendCircuit circuit = new BackendCircuit("redis", SETTINGS, GuardMetrics.NONE);
         circuit.succeeded(circuit.permit());
         circuit.failed(circuit.permit(), new IOException("refused"));
         circuit.failed(circuit.permit(), new IOException("refused"));
@@ -31,7 +31,7 @@ class BackendCircuitTest {
 
     @Test
     void staysClosedWhileFailuresAreBelowTheRate() {
-        BackendCircuit circuit = new BackendCircuit("redis", SETTINGS, RateLimitMetrics.NONE);
+        BackendCircuit circuit = new BackendCircuit("redis", SETTINGS, GuardMetrics.NONE);
         for (int i = 0; i < 100; i++) {
             long start = circuit.permit();
             if (i % 3 == 2) {
@@ -72,7 +72,7 @@ class BackendCircuitTest {
     @Test
     void aDisabledBreakerNeverOpens() {
         BackendCircuit circuit = new BackendCircuit("redis", new BreakerSettings(false, 50, 10, 4,
-                Duration.ofSeconds(3)), RateLimitMetrics.NONE);
+                Duration.ofSeconds(3)), GuardMetrics.NONE);
         for (int i = 0; i < 50; i++) {
             circuit.failed(circuit.permit(), new IOException("down"));
         }
@@ -91,7 +91,7 @@ class BackendCircuitTest {
     }
 
     private static BackendCircuit open() {
-        BackendCircuit circuit = new BackendCircuit("redis", SETTINGS, RateLimitMetrics.NONE);
+        BackendCircuit circuit = new BackendCircuit("redis", SETTINGS, GuardMetrics.NONE);
         for (int i = 0; i < 4; i++) {
             circuit.failed(circuit.permit(), new IOException("down"));
         }

@@ -1,4 +1,4 @@
-package dev.tollgate.internal.config;
+package dev.tollgate.internal.idempotency;
 
 import dev.tollgate.Idempotent;
 

@@ -1,4 +1,4 @@
-package dev.tollgate.internal.ratelimit;
+package dev.tollgate.internal.resilience;
 
 import jakarta.ejb.ApplicationException;
 

@@ -13,13 +13,13 @@ import java.util.ServiceLoader;
 import static dev.tollgate.internal.jaxrs.Fakes.proxy;
 import static org.assertj.core.api.Assertions.assertThat;
 
-class RateLimitFeatureTest {
+class TollgateFeatureTest {
 
     private final List<Class<?>> registered = new ArrayList<>();
 
     @Test
     void registersTheFiltersAndMappersOnServers() {
-        assertThat(new RateLimitFeature().configure(context(RuntimeType.SERVER))).isTrue();
+        assertThat(new TollgateFeature().configure(context(RuntimeType.SERVER))).isTrue();
 
         assertThat(registered).containsExactly(RateLimitResponseFilter.class, RateLimitExceededMapper.class,
                 BackendUnavailableMapper.class, IdempotentResponseCapture.class, IdempotencyMappers.InvalidKey.class,
@@ -31,7 +31,7 @@ class RateLimitFeatureTest {
     void doesNotRegisterWhatScanningAlreadyRegistered() {
         registered.add(RateLimitExceededMapper.class);
 
-        new RateLimitFeature().configure(context(RuntimeType.SERVER));
+        new TollgateFeature().configure(context(RuntimeType.SERVER));
 
         assertThat(registered).containsExactly(RateLimitExceededMapper.class, RateLimitResponseFilter.class,
                 BackendUnavailableMapper.class, IdempotentResponseCapture.class, IdempotencyMappers.InvalidKey.class,
@@ -41,7 +41,7 @@ class RateLimitFeatureTest {
 
     @Test
     void leavesClientsAlone() {
-        assertThat(new RateLimitFeature().configure(context(RuntimeType.CLIENT))).isFalse();
+        assertThat(new TollgateFeature().configure(context(RuntimeType.CLIENT))).isFalse();
 
         assertThat(registered).isEmpty();
     }
@@ -49,7 +49,7 @@ class RateLimitFeatureTest {
     @Test
     void isListedForJakartaRestServiceLoading() {
         assertThat(ServiceLoader.load(Feature.class).stream().map(ServiceLoader.Provider::type))
-                .contains(RateLimitFeature.class);
+                .contains(TollgateFeature.class);
     }
 
     private FeatureContext context(RuntimeType runtime) {

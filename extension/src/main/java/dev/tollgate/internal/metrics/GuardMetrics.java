@@ -7,11 +7,12 @@ import java.util.Collection;
 import java.util.function.IntSupplier;
 
 /**
- * Where rate-limit decisions are counted: {@code tollgate.ratelimit.calls.total} with tags {@code limiter} and
- * {@code result} ({@code permitted}, {@code rejected}). Implementations exist for MicroProfile Metrics, Micrometer
- * and none; the extension picks one at deployment.
+ * Where both guards and their backend are counted: rate-limit decisions ({@code tollgate.ratelimit.calls.total}
+ * with tags {@code limiter} and {@code result}: {@code permitted}, {@code rejected}), idempotent calls, backend
+ * calls and failures, the breaker's state and the fallbacks of each failure mode. Implementations exist for
+ * MicroProfile Metrics, Micrometer and none; the extension picks one at deployment.
  */
-public interface RateLimitMetrics {
+public interface GuardMetrics {
 
     String CALLS = "tollgate.ratelimit.calls.total";
 
@@ -73,7 +74,7 @@ public interface RateLimitMetrics {
     void recordIdempotencyFallback(Idempotent.FailureMode mode);
 
     /** Counts nothing. */
-    RateLimitMetrics NONE = new RateLimitMetrics() {
+    GuardMetrics NONE = new GuardMetrics() {
         @Override
         public void registerBackend(String backend, IntSupplier breakerState) {
         }

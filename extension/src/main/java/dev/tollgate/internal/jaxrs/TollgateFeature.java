@@ -14,7 +14,7 @@ import jakarta.ws.rs.core.FeatureContext;
  * registered already, so neither Jersey nor RESTEasy logs a duplicate registration. Client runtimes (JAX-RS and
  * MicroProfile REST clients load the same services) are left alone.
  */
-public class RateLimitFeature implements Feature {
+public class TollgateFeature implements Feature {
 
     @Override
     public boolean configure(FeatureContext context) {

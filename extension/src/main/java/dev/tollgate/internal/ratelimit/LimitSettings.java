@@ -1,7 +1,6 @@
-package dev.tollgate.internal.config;
+package dev.tollgate.internal.ratelimit;
 
 import dev.tollgate.RateLimit;
-import dev.tollgate.internal.ratelimit.LimitPolicy;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;

@@ -1,49 +1,26 @@
 package dev.tollgate.internal.config;
 
+import dev.tollgate.internal.ratelimit.TierSettings;
+
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
-/**
- * The tiers of {@code tollgate.tiers} (lowest first; the first is the default tier), each with its permits per
- * window ({@code tollgate.tier.<tier>.limit}) and the role that puts a caller in it
- * ({@code tollgate.tier.<tier>.role}, default: the tier's name). Read once at deployment.
- *
- * @param names  tier names, lowest first
- * @param limits permits per window by tier, for the tiers that set one
- * @param roles  role by tier
- */
-public record TierSettings(List<String> names, Map<String, Long> limits, Map<String, String> roles) {
+/** Reads {@link TierSettings} from {@code tollgate.tiers} and {@code tollgate.tier.<tier>.*}, reporting problems. */
+public final class TierSettingsReader {
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]{1,64}");
 
-    public TierSettings {
-        names = List.copyOf(names);
-        limits = Collections.unmodifiableMap(new LinkedHashMap<>(limits));
-        roles = Collections.unmodifiableMap(new LinkedHashMap<>(roles));
-    }
-
-    public static TierSettings none() {
-        return new TierSettings(List.of(), Map.of(), Map.of());
-    }
-
-    public boolean isEmpty() {
-        return names.isEmpty();
-    }
-
-    /** The tier of callers that no role or resolver places. */
-    public String defaultTier() {
-        return names.get(0);
+    private TierSettingsReader() {
     }
 
     public static TierSettings read(ConfigValues config, DeploymentProblems problems) {
         Optional<String> list = config.get("tollgate.tiers");
         if (list.isEmpty()) {
-            return none();
+            return TierSettings.none();
         }
         List<String> names = new ArrayList<>();
         Map<String, Long> limits = new LinkedHashMap<>();

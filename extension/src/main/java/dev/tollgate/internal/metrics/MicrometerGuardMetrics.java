@@ -19,7 +19,7 @@ import java.util.function.LongConsumer;
  * Payara, and Prometheus's naming convention does not add a second {@code _total}.
  */
 @ApplicationScoped
-public class MicrometerRateLimitMetrics extends LimiterCounters<MeterRegistry, Counter> {
+public class MicrometerGuardMetrics extends LimiterCounters<MeterRegistry, Counter> {
 
     @Inject
     Instance<MeterRegistry> registries;

@@ -20,7 +20,7 @@ import java.util.function.LongConsumer;
  * {@code CDI.current()}.
  */
 @ApplicationScoped
-public class MicroProfileRateLimitMetrics extends LimiterCounters<MetricRegistry, Counter> {
+public class MicroProfileGuardMetrics extends LimiterCounters<MetricRegistry, Counter> {
 
     private static final Metadata CALLS_METADATA = Metadata.builder()
             .withName(CALLS)

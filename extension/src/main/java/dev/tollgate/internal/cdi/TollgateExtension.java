@@ -3,8 +3,6 @@ package dev.tollgate.internal.cdi;
 import dev.tollgate.internal.config.TierSettingsReader;
 import dev.tollgate.Idempotent;
 import dev.tollgate.RateLimit;
-import dev.tollgate.internal.call.ResultShape;
-import dev.tollgate.internal.idempotency.IdempotencySettings;
 import dev.tollgate.internal.config.IdempotencySettingsReader;
 import dev.tollgate.internal.idempotency.IdempotencyEngine;
 import dev.tollgate.internal.idempotency.IdempotencyStore;
@@ -19,7 +17,6 @@ import org.redisson.api.RedissonClient;
 import dev.tollgate.internal.config.ConfigValues;
 import dev.tollgate.internal.config.DeploymentProblems;
 import dev.tollgate.internal.readiness.BackendReadiness;
-import dev.tollgate.internal.ratelimit.LimitSettings;
 import dev.tollgate.internal.config.RateLimitSettingsReader;
 import dev.tollgate.internal.config.RedisSettingsReader;
 import dev.tollgate.internal.ratelimit.TierSettings;
@@ -27,9 +24,7 @@ import dev.tollgate.internal.local.InMemoryRateLimitBackend;
 import dev.tollgate.internal.metrics.MicroProfileGuardMetrics;
 import dev.tollgate.internal.metrics.MicrometerGuardMetrics;
 import dev.tollgate.internal.metrics.GuardMetrics;
-import dev.tollgate.internal.partition.PartitionKey;
 import dev.tollgate.internal.ratelimit.CallerTiers;
-import dev.tollgate.internal.ratelimit.GuardedLimit;
 import dev.tollgate.internal.ratelimit.GuardedMethod;
 import dev.tollgate.internal.ratelimit.RateLimitGuard;
 import dev.tollgate.internal.ratelimit.RateLimitBackend;
@@ -63,7 +58,6 @@ import java.lang.reflect.Method;
 import java.time.Duration;
 import java.lang.reflect.Modifier;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -89,8 +83,7 @@ public class TollgateExtension implements Extension {
 
     private static final Logger LOG = Logger.getLogger(TollgateExtension.class.getName());
 
-    private final List<Candidate> candidates = new ArrayList<>();
-    private final List<IdempotentCandidate> idempotentCandidates = new ArrayList<>();
+    private final GuardedMethods guarded = new GuardedMethods();
     private final IdempotencyRuntime idempotency = new IdempotencyRuntime();
     private IdempotencyEngine idempotencyEngine;
     private Values jsonValues;
@@ -102,19 +95,10 @@ public class TollgateExtension implements Extension {
     private final List<Bean<?>> tierResolverBeans = new ArrayList<>();
     private final RateLimitRuntime runtime = new RateLimitRuntime();
     private final BackendReadiness readiness = new BackendReadiness();
-    private final ResultShapes shapes = new ResultShapes();
     private final CallScheduler scheduler = new CallScheduler();
     private RateLimitBackend backend;
     private RateLimitFallback fallback;
     private boolean applicationDeclaresReadinessCheck;
-
-    /** A method found with {@code @Idempotent}, before its settings are resolved. */
-    private record IdempotentCandidate(Class<?> beanClass, Method method, Idempotent annotation) {
-    }
-
-    /** A method found with limits, before its settings are resolved. */
-    private record Candidate(Class<?> beanClass, Method method, List<RateLimit> limits) {
-    }
 
     void registerTypes(@Observes BeforeBeanDiscovery event, BeanManager beans) {
         add(event, beans, RateLimitInterceptor.class);
@@ -167,19 +151,19 @@ public class TollgateExtension implements Extension {
             if (!isBusinessMethod(method)) {
                 continue;
             }
-            shapes.note(type, annotated);
+            guarded.shapes().note(type, annotated);
             Idempotent idempotent = annotated.isAnnotationPresent(Idempotent.class)
                     ? annotated.getAnnotation(Idempotent.class) : classIdempotent;
             if (idempotent != null) {
-                idempotentCandidates.add(new IdempotentCandidate(type.getJavaClass(), method, idempotent));
+                guarded.idempotent(type.getJavaClass(), method, idempotent);
             }
             Set<RateLimit> methodLimits = annotated.getAnnotations(RateLimit.class);
             if (!methodLimits.isEmpty()) {
-                candidates.add(new Candidate(type.getJavaClass(), method,
-                        inDeclarationOrder(methodLimits, method.getAnnotationsByType(RateLimit.class))));
+                guarded.limited(type.getJavaClass(), method,
+                        inDeclarationOrder(methodLimits, method.getAnnotationsByType(RateLimit.class)));
             } else if (!classLimits.isEmpty()) {
-                candidates.add(new Candidate(type.getJavaClass(), method, inDeclarationOrder(classLimits,
-                        type.getJavaClass().getAnnotationsByType(RateLimit.class))));
+                guarded.limited(type.getJavaClass(), method, inDeclarationOrder(classLimits,
+                        type.getJavaClass().getAnnotationsByType(RateLimit.class)));
             }
         }
     }
@@ -223,45 +207,12 @@ public class TollgateExtension implements Extension {
         TierSettings tiers = TierSettingsReader.read(values, problems);
         RateLimitSettingsReader reader = new RateLimitSettingsReader(values, tiers);
         PartitionKeyFactory keys = new PartitionKeyFactory(values, beans, resolverBeans, problems);
-        Map<Method, GuardedMethod> methods = new LinkedHashMap<>();
-        for (Candidate candidate : candidates) {
-            String where = RateLimitSettingsReader.describe(candidate.beanClass(), candidate.method());
-            List<GuardedLimit> limits = new ArrayList<>();
-            for (LimitSettings settings : reader.read(candidate.beanClass(), candidate.method(), candidate.limits(),
-                    problems)) {
-                PartitionKey key = keys.parse(settings.key(), candidate.method(), where);
-                if (key != null) {
-                    limits.add(new GuardedLimit(settings, key));
-                }
-            }
-            ResultShape shape = limits.isEmpty() ? null
-                    : shapes.rateLimited(candidate.method(), where, limits, problems);
-            if (shape != null) {
-                GuardedMethod guarded = GuardedMethod.of(where, limits, shape);
-                GuardedMethod previous = methods.putIfAbsent(candidate.method(), guarded);
-                if (previous != null && !settingsOf(previous).equals(settingsOf(guarded))) {
-                    // One Java method inherited by two beans whose classes configure it differently.
-                    problems.add("Invalid @RateLimit on " + where + ": the method is inherited by several beans"
-                            + " whose limits differ (" + previous.description() + "); declare the limits on the"
-                            + " method or on one class only");
-                }
-            }
-        }
         TierResolver tierResolver = tierResolver(beans, tierResolverBeans, problems);
         Optional<RedisSettings> redis = RedisSettingsReader.read(values, problems);
         IdempotencySettingsReader idempotencyReader = new IdempotencySettingsReader(values);
-        Map<Method, IdempotentMethod> idempotentMethods = new LinkedHashMap<>();
-        for (IdempotentCandidate candidate : idempotentCandidates) {
-            IdempotencySettings settings = idempotencyReader.read(candidate.beanClass(), candidate.method(),
-                    candidate.annotation(), problems);
-            String where = RateLimitSettingsReader.describe(candidate.beanClass(), candidate.method());
-            boolean jaxrs = JaxRsMethods.isResourceMethod(candidate.method());
-            ResultShape shape = shapes.idempotent(candidate.method(), where, jaxrs, problems);
-            if (settings != null && shape != null) {
-                idempotentMethods.putIfAbsent(candidate.method(), new IdempotentMethod(where, settings, jaxrs,
-                        shape));
-            }
-        }
+        guarded.resolve(reader, keys, idempotencyReader, problems);
+        Map<Method, GuardedMethod> methods = guarded.limited();
+        Map<Method, IdempotentMethod> idempotentMethods = guarded.idempotent();
         long lease = idempotencyReader.leaseMillis(problems);
         ResponseLimits responses = idempotencyReader.responseLimits(problems);
         double localShare = RateLimitSettingsReader.localShare(values, problems);
@@ -293,7 +244,7 @@ public class TollgateExtension implements Extension {
                 .toList());
         runtime.publish(methods, new RateLimitGuard(new RateLimitEnforcer(backend, fallback, metrics),
                 new CallerTiers(tiers, tierResolver), scheduler));
-        readiness.publish(backend, circuit, servesDuringOutage(methods, idempotentMethods));
+        readiness.publish(backend, circuit, guarded.servesDuringOutage());
         jsonValues = new Values();
         idempotencyEngine = new IdempotencyEngine(store, lease, metrics, JtaTransactions.lookup(), responses);
         idempotency.publish(idempotentMethods, new IdempotencyGuard(idempotencyEngine, jsonValues));
@@ -301,29 +252,6 @@ public class TollgateExtension implements Extension {
                 + " idempotent method(s), backend " + backend.name()
                 + redis.map(r -> " (" + r + "; " + breaker + ")")
                         .orElse(" (no tollgate.redis.address: state is per instance)"));
-    }
-
-    /**
-     * Whether some guarded method still serves calls while Redis is unavailable: none of its enforced limits
-     * refuses ({@code REJECT}), and it is not {@code @Idempotent} with {@code REJECT}. Readiness stays up then, so
-     * that an outage of the shared Redis does not take every instance out of service.
-     */
-    private static boolean servesDuringOutage(Map<Method, GuardedMethod> limited,
-                                              Map<Method, IdempotentMethod> idempotent) {
-        Set<Method> guarded = new HashSet<>(limited.keySet());
-        guarded.addAll(idempotent.keySet());
-        for (Method method : guarded) {
-            GuardedMethod limits = limited.get(method);
-            boolean limitsServe = limits == null || limits.limits().stream().noneMatch(limit ->
-                    limit.settings().failureMode() == RateLimit.FailureMode.REJECT && !limit.settings().shadow());
-            IdempotentMethod claims = idempotent.get(method);
-            boolean claimsServe = claims == null
-                    || claims.settings().failureMode() == Idempotent.FailureMode.EXECUTE;
-            if (limitsServe && claimsServe) {
-                return true;
-            }
-        }
-        return false;
     }
 
     void close(@Observes BeforeShutdown event) {
@@ -377,10 +305,6 @@ public class TollgateExtension implements Extension {
         }
         Bean<?> bean = found.get(0);
         return (TierResolver) beans.getReference(bean, TierResolver.class, beans.createCreationalContext(bean));
-    }
-
-    private static List<LimitSettings> settingsOf(GuardedMethod method) {
-        return method.limits().stream().map(GuardedLimit::settings).toList();
     }
 
     private static String message(DeploymentProblems problems) {

@@ -3,6 +3,7 @@ package dev.tollgate.internal.cdi;
 import dev.tollgate.RateLimit;
 import dev.tollgate.internal.ratelimit.GuardedMethod;
 import jakarta.annotation.Priority;
+import jakarta.enterprise.context.control.RequestContextController;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import jakarta.interceptor.AroundInvoke;
@@ -30,6 +31,9 @@ public class RateLimitInterceptor {
     @Inject
     Instance<SecurityContext> security;
 
+    @Inject
+    Instance<RequestContextController> requestContexts;
+
     @AroundInvoke
     public Object guard(InvocationContext invocation) throws Exception {
         GuardedMethod method = runtime.method(invocation.getMethod());
@@ -37,6 +41,6 @@ public class RateLimitInterceptor {
             return invocation.proceed();
         }
         return runtime.guard().guard(method, InterceptedCall.of(invocation, method.shape(), security),
-                invocation::proceed);
+                Proceeding.of(invocation, requestContexts));
     }
 }

@@ -4,6 +4,9 @@ import dev.tollgate.RateLimit;
 import dev.tollgate.RateLimitExceededException;
 import dev.tollgate.testing.RedisProcess;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.enterprise.context.control.RequestContextController;
+import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
 import java.time.temporal.ChronoUnit;
@@ -27,8 +30,21 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** {@code @RateLimit} on methods whose result is a stage, in Weld SE, in memory and on a real Redis. */
 class AsyncRateLimitTest {
 
+    /** Something a method uses from its request scope. */
+    @RequestScoped
+    public static class Visit {
+        private final long started = System.nanoTime();
+
+        long started() {
+            return started;
+        }
+    }
+
     @ApplicationScoped
     public static class Quotes {
+        @Inject
+        Visit visit;
+
         final AtomicInteger runs = new AtomicInteger();
         volatile String ranOn;
 
@@ -51,6 +67,7 @@ class AsyncRateLimitTest {
         public CompletableFuture<String> patient() {
             runs.incrementAndGet();
             ranOn = Thread.currentThread().getName();
+            visit.started(); // fails outside a request context
             return CompletableFuture.completedFuture("served");
         }
 
@@ -70,7 +87,7 @@ class AsyncRateLimitTest {
 
     @Test
     void aRefusalIsAFailedStageNotAnExceptionOnTheCallersThread() throws Exception {
-        try (var container = TollgateContainer.start(Map.of(), Quotes.class)) {
+        try (var container = TollgateContainer.start(Map.of(), Quotes.class, Visit.class)) {
             Quotes quotes = container.bean(Quotes.class);
             for (int i = 0; i < 3; i++) {
                 assertThat(quotes.quote("ACME").toCompletableFuture().get()).isEqualTo("quote ACME");
@@ -86,7 +103,9 @@ class AsyncRateLimitTest {
 
     @Test
     void maxWaitReturnsAtOnceAndRunsTheMethodLaterOnAnotherThread() throws Exception {
-        try (var container = TollgateContainer.start(Map.of(), Quotes.class)) {
+        try (var container = TollgateContainer.start(Map.of(), Quotes.class, Visit.class)) {
+            RequestContextController requestContext = container.bean(RequestContextController.class);
+            requestContext.activate();
             Quotes quotes = container.bean(Quotes.class);
             assertThat(quotes.patient().get()).isEqualTo("served");
             String caller = Thread.currentThread().getName();
@@ -97,13 +116,15 @@ class AsyncRateLimitTest {
             assertThat(quotes.runs()).isEqualTo(1);
             assertThat(waiting.get(10, TimeUnit.SECONDS)).isEqualTo("served");
             assertThat(quotes.runs()).isEqualTo(2);
-            assertThat(quotes.ranOn()).isNotEqualTo(caller);
+            assertThat(quotes.ranOn()).as("run by the scheduler, in a request context of its own").isNotEqualTo(caller);
+            requestContext.deactivate();
         }
     }
 
     @Test
     void anAsynchronousMethodIsDecidedWithItsCallersHttpRequest() throws Exception {
-        try (var container = TollgateContainer.start(Map.of(), Quotes.class, OffThread.Dispatcher.class)) {
+        try (var container = TollgateContainer.start(Map.of(), Quotes.class, Visit.class,
+                OffThread.Dispatcher.class)) {
             Quotes quotes = container.bean(Quotes.class);
             for (int i = 0; i < 2; i++) {
                 try (FakeHttp alice = FakeHttp.request("X-User", "alice")) {
@@ -129,7 +150,7 @@ class AsyncRateLimitTest {
         int callers = 100;
         try (RedisProcess redis = RedisProcess.start();
              var container = TollgateContainer.start(Map.of("tollgate.redis.address", redis.address()),
-                     Quotes.class)) {
+                     Quotes.class, Visit.class)) {
             Quotes quotes = container.bean(Quotes.class);
             ExecutorService pool = Executors.newFixedThreadPool(callers);
             CyclicBarrier start = new CyclicBarrier(callers);

@@ -1,6 +1,7 @@
 package dev.tollgate.internal.jaxrs;
 
 import dev.tollgate.internal.call.SuspendedAnswer;
+import jakarta.ws.rs.ServiceUnavailableException;
 import jakarta.ws.rs.container.AsyncResponse;
 import jakarta.ws.rs.container.TimeoutHandler;
 
@@ -17,11 +18,19 @@ import java.util.function.Consumer;
  * tells the guards of a failure the method resumes the response with (so that an idempotent call's key is freed
  * before the error response is written), and lets a guard resume the response with a refusal. Everything else
  * goes straight to the runtime's response.
+ *
+ * <p>A timeout is a failure too: without a timeout handler, the runtime answers it with a
+ * {@link ServiceUnavailableException} that never passes through this response, so an idempotent call's
+ * {@code 503} would be stored and replayed as if it were the method's answer. This response therefore takes the
+ * runtime's timeout itself: it hands it to the method's own handler (which answers through this response), or
+ * without one resumes with the same {@code ServiceUnavailableException} the runtime would, telling the guards first.
  */
 public final class SuspendedResponse implements AsyncResponse, SuspendedAnswer {
 
     private final AsyncResponse response;
     private final List<Consumer<Throwable>> failureListeners = new CopyOnWriteArrayList<>();
+    /** The method's own timeout handler, or {@code null}. */
+    private volatile TimeoutHandler timeoutHandler;
 
     private SuspendedResponse(AsyncResponse response) {
         this.response = response;
@@ -35,7 +44,19 @@ public final class SuspendedResponse implements AsyncResponse, SuspendedAnswer {
         if (!(argument instanceof AsyncResponse response)) {
             throw new IllegalStateException("The @Suspended parameter is not an AsyncResponse: " + argument);
         }
-        return new SuspendedResponse(response);
+        SuspendedResponse watched = new SuspendedResponse(response);
+        response.setTimeoutHandler(timedOut -> watched.timedOut());
+        return watched;
+    }
+
+    /** The runtime's response timed out: what the method's handler does, else the runtime's default, a 503. */
+    private void timedOut() {
+        TimeoutHandler handler = timeoutHandler;
+        if (handler != null) {
+            handler.handleTimeout(this);
+        } else {
+            resume(new ServiceUnavailableException());
+        }
     }
 
     @Override
@@ -96,9 +117,10 @@ public final class SuspendedResponse implements AsyncResponse, SuspendedAnswer {
         return response.setTimeout(time, unit);
     }
 
+    /** Kept here: the runtime's timeout comes to this response, which hands it on ({@link #timedOut()}). */
     @Override
     public void setTimeoutHandler(TimeoutHandler handler) {
-        response.setTimeoutHandler(handler);
+        timeoutHandler = handler;
     }
 
     @Override

@@ -36,6 +36,7 @@ import dev.tollgate.example.it.probe.AsyncEjbProbeResource;
 import dev.tollgate.example.it.probe.AsyncIdempotencyProbeResource;
 import dev.tollgate.example.it.probe.AsyncRateLimitProbeResource;
 import dev.tollgate.example.it.probe.AsyncRuns;
+import dev.tollgate.example.it.probe.AsyncVisit;
 import dev.tollgate.example.it.probe.AsyncWorker;
 import dev.tollgate.example.it.probe.TestUserAuthentication;
 import dev.tollgate.example.it.support.Burst;
@@ -90,7 +91,8 @@ public abstract class AbstractAsyncMethodsIT {
                         "tollgate.idempotency.lease=" + LEASE_MILLIS)
                 .addClasses(AsyncRuns.class, AsyncRateLimitProbeResource.class, AsyncConcurrencyBean.class,
                         AsyncIdempotencyProbeResource.class, AsyncIdempotencyProbeResource.Declined.class,
-                        AsyncWorker.class, AsyncEjbProbeResource.class, TestUserAuthentication.class);
+                        AsyncWorker.class, AsyncEjbProbeResource.class, TestUserAuthentication.class,
+                        AsyncVisit.class);
     }
 
     // ---------------------------------------------------------------------------------------------------------------

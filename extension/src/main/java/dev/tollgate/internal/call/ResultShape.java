@@ -67,7 +67,7 @@ public record ResultShape(Kind kind, Type valueType, int suspendedParameter) {
             // The container already runs the interceptors on its own thread and waits for the future there.
             if (returned != Future.class && returned != CompletableFuture.class) {
                 throw new IllegalArgumentException("it returns " + generic.getTypeName() + "; an EJB @Asynchronous"
-                        + " method guarded by Tollgate declares Future or CompletableFuture");
+                        + " method declares Future (it may return a CompletableFuture) or void");
             }
             return new ResultShape(Kind.FUTURE, typeArgument(generic), -1);
         }

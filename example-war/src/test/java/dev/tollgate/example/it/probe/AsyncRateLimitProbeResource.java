@@ -44,6 +44,9 @@ public class AsyncRateLimitProbeResource {
     @Inject
     AsyncConcurrencyBean concurrency;
 
+    @Inject
+    AsyncVisit visit;
+
     /** 20 an hour per round: nothing refills during a burst. */
     @GET
     @Path("exact")
@@ -62,6 +65,7 @@ public class AsyncRateLimitProbeResource {
             algorithm = RateLimit.Algorithm.SLIDING_WINDOW, key = "header:" + ROUND_HEADER,
             maxWait = 5, maxWaitUnit = ChronoUnit.SECONDS)
     public CompletionStage<Response> waiting() {
+        visit.use(); // throws outside a request context: the call that waited must still have one
         return elsewhere("waiting");
     }
 
@@ -93,6 +97,7 @@ public class AsyncRateLimitProbeResource {
             windowUnit = ChronoUnit.SECONDS, algorithm = RateLimit.Algorithm.SLIDING_WINDOW,
             key = "header:" + ROUND_HEADER, maxWait = 5, maxWaitUnit = ChronoUnit.SECONDS)
     public void suspendedWaiting(@Suspended AsyncResponse response) {
+        visit.use(); // throws outside a request context: the call that waited must still have one
         resumeElsewhere("suspended-waiting", response);
     }
 

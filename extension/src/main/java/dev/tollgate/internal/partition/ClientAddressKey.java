@@ -26,17 +26,33 @@ import static dev.tollgate.internal.partition.ForwardedSyntax.UNKNOWN_HOP;
  * </ul>
  *
  * <p>Addresses are compared and hashed in one canonical form, so {@code ::1} and {@code 0:0:0:0:0:0:0:1} are one
- * client. Nothing is ever resolved through DNS.
+ * client, and an IPv4-mapped IPv6 address is its IPv4 address. Nothing is ever resolved through DNS.
+ *
+ * <p>An IPv6 client is counted per prefix ({@code tollgate.ip.ipv6-prefix}, default {@value #DEFAULT_IPV6_PREFIX}
+ * bits): a home or cloud connection gets a whole /64 and can rotate through its 2<sup>64</sup> addresses, so
+ * counting each address on its own would not limit it. IPv4 addresses are counted one by one. The prefix applies to
+ * the partition only; trusted proxies are matched on the full address.
+ *
+ * @param ipv6Prefix how many leading bits of an IPv6 address name its client, 1 to 128
  */
-record ClientAddressKey(TrustedProxies proxies) implements PartitionKey {
+record ClientAddressKey(TrustedProxies proxies, int ipv6Prefix) implements PartitionKey {
 
     static final String SOURCE = "ip";
+    /** A /64 is the smallest block a provider assigns to one subscriber (RFC 6177). */
+    static final int DEFAULT_IPV6_PREFIX = 64;
 
     private static final String FORWARDED = "Forwarded";
     private static final String X_FORWARDED_FOR = "X-Forwarded-For";
 
     ClientAddressKey {
         Objects.requireNonNull(proxies, "proxies");
+        if (ipv6Prefix < 1 || ipv6Prefix > 128) {
+            throw new IllegalArgumentException("an IPv6 prefix has 1 to 128 bits, was " + ipv6Prefix);
+        }
+    }
+
+    ClientAddressKey(TrustedProxies proxies) {
+        this(proxies, DEFAULT_IPV6_PREFIX);
     }
 
     @Override
@@ -46,7 +62,25 @@ record ClientAddressKey(TrustedProxies proxies) implements PartitionKey {
             return UNKNOWN;
         }
         byte[] client = clientAddress(request);
-        return client == null ? UNKNOWN : PartitionHash.of(SOURCE, IpLiterals.format(client));
+        return client == null ? UNKNOWN : PartitionHash.of(SOURCE, clientName(client));
+    }
+
+    /** The address, or for IPv6 its prefix: {@code 2001:db8:1:2::/64}. */
+    String clientName(byte[] address) {
+        if (address.length == 4 || ipv6Prefix == 128) {
+            return IpLiterals.format(address);
+        }
+        byte[] prefix = address.clone();
+        int fullBytes = ipv6Prefix / 8;
+        int restBits = ipv6Prefix % 8;
+        if (restBits > 0) {
+            prefix[fullBytes] &= (byte) (0xFF << (8 - restBits));
+            fullBytes++;
+        }
+        for (int b = fullBytes; b < prefix.length; b++) {
+            prefix[b] = 0;
+        }
+        return IpLiterals.format(prefix) + "/" + ipv6Prefix;
     }
 
     /** The client's address, or {@code null} when it is unknown. */

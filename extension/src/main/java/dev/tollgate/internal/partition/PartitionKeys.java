@@ -13,7 +13,8 @@ import java.util.Objects;
  *   <tr><th>key</th><th>partition</th><th>{@link PartitionKey#UNKNOWN} when</th></tr>
  *   <tr><td>{@code ""}</td><td>{@code ""}</td><td>never</td></tr>
  *   <tr><td>{@code principal}</td><td>{@code p:<hash of the name>}</td><td>anonymous</td></tr>
- *   <tr><td>{@code ip}</td><td>{@code ip:<hash of the address>}, see {@link ClientAddressKey}</td>
+ *   <tr><td>{@code ip}</td><td>{@code ip:<hash of the address>} (IPv6: of its /64, or the configured prefix), see
+ *       {@link ClientAddressKey}</td>
  *       <td>not HTTP; the client hop is {@code unknown}</td></tr>
  *   <tr><td>{@code header:<Name>}</td><td>{@code h:<hash of the value>}</td><td>not HTTP; missing or blank</td></tr>
  *   <tr><td>{@code param:<name>[.<property>...]}</td><td>{@code a:<hash of String.valueOf(value)>}</td>
@@ -29,6 +30,9 @@ public final class PartitionKeys {
 
     private static final String EXPECTED = "expected \"\", principal, ip, header:<Name>, param:<name>[.<property>], "
             + "or a class implementing " + PartitionKeyResolver.class.getName();
+
+    /** How many leading bits of an IPv6 address name a client, unless {@code tollgate.ip.ipv6-prefix} says. */
+    public static final int DEFAULT_IPV6_PREFIX = ClientAddressKey.DEFAULT_IPV6_PREFIX;
 
     private static final PartitionKey SHARED = new SharedKey();
     private static final PartitionKey PRINCIPAL = new PrincipalKey();
@@ -48,6 +52,15 @@ public final class PartitionKeys {
      */
     public static PartitionKey parse(String spec, Method method, TrustedProxies proxies, ResolverLookup lookup)
             throws InvalidPartitionKeyException {
+        return parse(spec, method, proxies, DEFAULT_IPV6_PREFIX, lookup);
+    }
+
+    /**
+     * The key {@code spec} of a limit on {@code method}, counting IPv6 clients of an {@code ip} key per
+     * {@code ipv6Prefix} bits.
+     */
+    public static PartitionKey parse(String spec, Method method, TrustedProxies proxies, int ipv6Prefix,
+                                     ResolverLookup lookup) throws InvalidPartitionKeyException {
         Objects.requireNonNull(spec, "spec");
         Objects.requireNonNull(method, "method");
         Objects.requireNonNull(proxies, "proxies");
@@ -59,7 +72,7 @@ public final class PartitionKeys {
             return PRINCIPAL;
         }
         if (spec.equals("ip")) {
-            return new ClientAddressKey(proxies);
+            return new ClientAddressKey(proxies, ipv6Prefix);
         }
         if (spec.startsWith("header:")) {
             return HeaderKey.parse(spec.substring("header:".length()));

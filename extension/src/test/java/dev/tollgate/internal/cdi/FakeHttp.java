@@ -27,13 +27,22 @@ final class FakeHttp implements AutoCloseable {
 
     /** A GET from 203.0.113.7 with one header {@code name: value}. */
     static FakeHttp request(String name, String value) {
+        return request("203.0.113.7", name, value);
+    }
+
+    /** A GET from {@code remoteAddress}, without headers. */
+    static FakeHttp from(String remoteAddress) {
+        return request(remoteAddress, "X-None", "");
+    }
+
+    private static FakeHttp request(String remoteAddress, String name, String value) {
         Map<String, Object> attributes = new HashMap<>();
         HttpServletRequest request = (HttpServletRequest) Proxy.newProxyInstance(FakeHttp.class.getClassLoader(),
                 new Class<?>[] {HttpServletRequest.class}, (proxy, method, args) -> switch (method.getName()) {
                     case "getHeader" -> name.equalsIgnoreCase((String) args[0]) ? value : null;
                     case "getHeaders" -> Collections.enumeration(name.equalsIgnoreCase((String) args[0])
                             ? List.of(value) : List.of());
-                    case "getRemoteAddr" -> "203.0.113.7";
+                    case "getRemoteAddr" -> remoteAddress;
                     case "getMethod" -> "GET";
                     case "getRequestURI" -> "/quotes";
                     case "getQueryString", "getUserPrincipal" -> null;

@@ -1,6 +1,7 @@
 package dev.tollgate.internal.config;
 
 import dev.tollgate.internal.redis.RedisSettings;
+import dev.tollgate.internal.redis.RedissonClients;
 import dev.tollgate.internal.resilience.BreakerSettings;
 
 import java.time.Duration;
@@ -39,16 +40,29 @@ public final class RedisSettingsReader {
         if (problems.messages().size() != before) {
             return Optional.empty();
         }
+        RedisSettings settings;
         try {
-            return Optional.of(new RedisSettings(address, file, config.get("tollgate.redis.username"),
-                    config.get("tollgate.redis.password"), config.get("tollgate.redis.truststore"),
-                    config.get("tollgate.redis.truststore-password"), database, commandTimeout, connectTimeout,
-                    retryAttempts, retryInterval,
-                    config.get("tollgate.redis.key-prefix").map(String::trim).orElse(RedisSettings.DEFAULT_KEY_PREFIX)));
+            settings = new RedisSettings(address, file, config.get("tollgate.redis.username"),
+                    config.get("tollgate.redis.password"), config.get("tollgate.redis.truststore").map(String::trim),
+                    config.get("tollgate.redis.truststore-password"),
+                    config.get("tollgate.redis.truststore-type").map(String::trim)
+                            .orElse(RedisSettings.DEFAULT_TRUSTSTORE_TYPE),
+                    database, commandTimeout, connectTimeout, retryAttempts, retryInterval,
+                    config.get("tollgate.redis.key-prefix").map(String::trim).orElse(RedisSettings.DEFAULT_KEY_PREFIX));
         } catch (IllegalArgumentException e) {
             problems.add("Invalid tollgate.redis settings: " + e.getMessage());
             return Optional.empty();
         }
+        if (settings.truststore().isPresent()) {
+            // Read now, so that a missing or unreadable store fails the deployment rather than every connection.
+            try {
+                RedissonClients.checkTruststore(settings);
+            } catch (IllegalArgumentException e) {
+                problems.add("Invalid tollgate.redis.truststore: " + e.getMessage());
+                return Optional.empty();
+            }
+        }
+        return Optional.of(settings);
     }
 
     /**

@@ -13,8 +13,10 @@ import java.util.Optional;
  *                          it is used as is, and only {@code keyPrefix} and {@code operationTimeout} apply on top
  * @param username          ACL user name, if any
  * @param password          password, if any
- * @param truststore        URL of a trust store for TLS, if the server's certificate is not publicly trusted
+ * @param truststore        file or URL of a trust store for TLS ({@code rediss://}), if the server's certificate is
+ *                          not signed by a CA the JDK trusts; only with a {@code rediss://} address
  * @param truststorePassword password of the trust store, if any
+ * @param truststoreType    its {@link java.security.KeyStore} type, {@code PKCS12} by default
  * @param database          database index (single server only), {@code >= 0}
  * @param commandTimeout    how long Redisson waits for one reply before giving up; {@code > 0}
  * @param connectTimeout    how long opening a connection may take; {@code > 0}
@@ -30,6 +32,7 @@ public record RedisSettings(
         Optional<String> password,
         Optional<String> truststore,
         Optional<String> truststorePassword,
+        String truststoreType,
         int database,
         Duration commandTimeout,
         Duration connectTimeout,
@@ -47,6 +50,7 @@ public record RedisSettings(
     public static final int DEFAULT_RETRY_ATTEMPTS = 0;
     public static final Duration DEFAULT_RETRY_INTERVAL = Duration.ofMillis(100);
     public static final String DEFAULT_KEY_PREFIX = "tollgate";
+    public static final String DEFAULT_TRUSTSTORE_TYPE = "PKCS12";
 
     public RedisSettings {
         Objects.requireNonNull(address, "address");
@@ -55,6 +59,7 @@ public record RedisSettings(
         Objects.requireNonNull(password, "password");
         Objects.requireNonNull(truststore, "truststore");
         Objects.requireNonNull(truststorePassword, "truststorePassword");
+        Objects.requireNonNull(truststoreType, "truststoreType");
         Objects.requireNonNull(commandTimeout, "commandTimeout");
         Objects.requireNonNull(connectTimeout, "connectTimeout");
         Objects.requireNonNull(retryInterval, "retryInterval");
@@ -69,6 +74,18 @@ public record RedisSettings(
                         "address must start with redis:// or rediss:// (TLS), was " + a);
             }
         });
+        if (truststore.isPresent() && address.isPresent() && !address.get().startsWith("rediss://")) {
+            // A trust store with a plain address would be ignored: the connection would not be encrypted.
+            throw new IllegalArgumentException("truststore is only used with a rediss:// (TLS) address, was "
+                    + address.get());
+        }
+        if (truststore.isPresent() && configFile.isPresent()) {
+            throw new IllegalArgumentException("truststore does not apply to a configuration file: set sslTruststore"
+                    + " in " + configFile.get());
+        }
+        if (truststoreType.isBlank()) {
+            throw new IllegalArgumentException("truststoreType must not be blank");
+        }
         if (database < 0) {
             throw new IllegalArgumentException("database must be >= 0, was " + database);
         }
@@ -93,8 +110,8 @@ public record RedisSettings(
     /** Settings for one server at {@code address}, everything else at its default. */
     public static RedisSettings forAddress(String address) {
         return new RedisSettings(Optional.of(address), Optional.empty(), Optional.empty(), Optional.empty(),
-                Optional.empty(), Optional.empty(), 0, DEFAULT_COMMAND_TIMEOUT, DEFAULT_CONNECT_TIMEOUT,
-                DEFAULT_RETRY_ATTEMPTS, DEFAULT_RETRY_INTERVAL, DEFAULT_KEY_PREFIX);
+                Optional.empty(), Optional.empty(), DEFAULT_TRUSTSTORE_TYPE, 0, DEFAULT_COMMAND_TIMEOUT,
+                DEFAULT_CONNECT_TIMEOUT, DEFAULT_RETRY_ATTEMPTS, DEFAULT_RETRY_INTERVAL, DEFAULT_KEY_PREFIX);
     }
 
     /**
@@ -108,13 +125,25 @@ public record RedisSettings(
     }
 
     public RedisSettings withKeyPrefix(String prefix) {
-        return new RedisSettings(address, configFile, username, password, truststore, truststorePassword, database,
-                commandTimeout, connectTimeout, retryAttempts, retryInterval, prefix);
+        return new RedisSettings(address, configFile, username, password, truststore, truststorePassword,
+                truststoreType, database, commandTimeout, connectTimeout, retryAttempts, retryInterval, prefix);
     }
 
     public RedisSettings withTimeouts(Duration command, int retries, Duration interval) {
-        return new RedisSettings(address, configFile, username, password, truststore, truststorePassword, database,
-                command, connectTimeout, retries, interval, keyPrefix);
+        return new RedisSettings(address, configFile, username, password, truststore, truststorePassword,
+                truststoreType, database, command, connectTimeout, retries, interval, keyPrefix);
+    }
+
+    /** These settings with an ACL user (or, without {@code user}, the default user) and its password. */
+    public RedisSettings withCredentials(Optional<String> user, String secret) {
+        return new RedisSettings(address, configFile, user, Optional.of(secret), truststore, truststorePassword,
+                truststoreType, database, commandTimeout, connectTimeout, retryAttempts, retryInterval, keyPrefix);
+    }
+
+    /** These settings with a trust store. */
+    public RedisSettings withTruststore(String location, Optional<String> storePassword, String type) {
+        return new RedisSettings(address, configFile, username, password, Optional.of(location), storePassword, type,
+                database, commandTimeout, connectTimeout, retryAttempts, retryInterval, keyPrefix);
     }
 
     private static boolean isPrefixChar(int c) {
@@ -127,7 +156,8 @@ public record RedisSettings(
     public String toString() {
         return "RedisSettings[" + address.map(a -> "address=" + a).orElse("configFile=" + configFile.orElse(""))
                 + ", username=" + username.orElse("<none>") + ", password=" + (password.isPresent() ? "***" : "<none>")
-                + ", truststore=" + truststore.orElse("<none>") + ", database=" + database
+                + ", truststore=" + truststore.map(t -> t + " (" + truststoreType + ")").orElse("<none>")
+                + ", database=" + database
                 + ", commandTimeout=" + commandTimeout + ", connectTimeout=" + connectTimeout
                 + ", retryAttempts=" + retryAttempts + ", retryInterval=" + retryInterval
                 + ", keyPrefix=" + keyPrefix + "]";

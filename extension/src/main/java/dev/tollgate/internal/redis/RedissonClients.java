@@ -7,9 +7,6 @@ import org.redisson.config.ConstantDelay;
 
 import java.io.File;
 import java.io.IOException;
-import java.net.MalformedURLException;
-import java.net.URI;
-import java.net.URL;
 
 /** Builds the Redisson client Tollgate uses from its {@link RedisSettings}. */
 public final class RedissonClients {
@@ -25,7 +22,7 @@ public final class RedissonClients {
      * at once, so that they get it without waiting, and the readiness check
      * ({@link dev.tollgate.health.TollgateReadinessCheck}) reports the breaker's state.
      *
-     * @throws IllegalArgumentException if the YAML file cannot be read or parsed, or a URL is malformed
+     * @throws IllegalArgumentException if the YAML file cannot be read or parsed, or the trust store cannot be used
      */
     public static RedissonClient create(RedisSettings settings) {
         return Redisson.create(config(settings));
@@ -57,8 +54,11 @@ public final class RedissonClients {
             // Redisson 4 keeps credentials and TLS on the top-level configuration.
             settings.username().ifPresent(config::setUsername);
             settings.password().ifPresent(config::setPassword);
-            settings.truststore().ifPresent(t -> config.setSslTruststore(url(t)));
-            settings.truststorePassword().ifPresent(config::setSslTruststorePassword);
+            // Loaded here rather than by Redisson, so that the store's type is ours to choose and a bad store fails
+            // now. Without a store, a rediss:// connection trusts what the JDK trusts: never everything.
+            if (settings.truststore().isPresent()) {
+                config.setSslTrustManagerFactory(RedisTruststore.trustManagers(settings));
+            }
             config.setNettyThreads(nettyThreads());
         }
         config.setLazyInitialization(true);
@@ -73,6 +73,16 @@ public final class RedissonClients {
     }
 
     /**
+     * Reads the trust store of {@code settings} as a connection would, so that a deployment fails at once on one that
+     * cannot be used.
+     *
+     * @throws IllegalArgumentException naming the store and the reason
+     */
+    public static void checkTruststore(RedisSettings settings) {
+        RedisTruststore.trustManagers(settings);
+    }
+
+    /**
      * Half the processors, at least one, instead of Redisson's fixed 32. A decision waits for one short reply; with
      * many event-loop threads each reply wakes a thread of its own, which on a small machine costs more CPU than the
      * command. Measured with the HTTP benchmark (docs/benchmarks.md) on 2 cores, at about 1,000 decisions a second
@@ -84,13 +94,5 @@ public final class RedissonClients {
 
     private static int millis(long value) {
         return (int) Math.min(Integer.MAX_VALUE, value);
-    }
-
-    private static URL url(String location) {
-        try {
-            return location.contains(":") ? new URI(location).toURL() : new File(location).toURI().toURL();
-        } catch (MalformedURLException | java.net.URISyntaxException | IllegalArgumentException e) {
-            throw new IllegalArgumentException("Not a valid trust store location: " + location, e);
-        }
     }
 }

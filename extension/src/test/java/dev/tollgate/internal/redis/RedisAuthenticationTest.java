@@ -22,7 +22,8 @@ class RedisAuthenticationTest {
         Files.writeString(conf, "requirepass s3cret\n");
         try (RedisProcess redis = RedisProcess.start(conf)) {
             RedisSettings withPassword = new RedisSettings(Optional.of(redis.address()), Optional.empty(),
-                    Optional.empty(), Optional.of("s3cret"), Optional.empty(), Optional.empty(), 0,
+                    Optional.empty(), Optional.of("s3cret"), Optional.empty(), Optional.empty(),
+                    RedisSettings.DEFAULT_TRUSTSTORE_TYPE, 0,
                     Duration.ofSeconds(1), Duration.ofSeconds(2), 0, Duration.ofMillis(100), "tollgate");
             try (RedisRateLimitBackend backend = RedisRateLimitBackend.connect(withPassword)) {
                 assertThatCode(backend::ping).doesNotThrowAnyException();

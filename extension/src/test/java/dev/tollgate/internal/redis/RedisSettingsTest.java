@@ -36,7 +36,8 @@ class RedisSettingsTest {
                 .withMessage("commandTimeout must be > 0, was PT0S");
         assertThatIllegalArgumentException()
                 .isThrownBy(() -> new RedisSettings(Optional.of("redis://h:1"), Optional.of("redisson.yaml"),
-                        Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), 0,
+                        Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+                        RedisSettings.DEFAULT_TRUSTSTORE_TYPE, 0,
                         Duration.ofSeconds(1), Duration.ofSeconds(1), 0, Duration.ZERO, "t"))
                 .withMessage("exactly one of address and configFile must be set, was address=redis://h:1, "
                         + "configFile=redisson.yaml");
@@ -45,8 +46,8 @@ class RedisSettingsTest {
     @Test
     void neverPrintsThePassword() {
         RedisSettings settings = new RedisSettings(Optional.of("redis://h:1"), Optional.empty(), Optional.of("app"),
-                Optional.of("s3cret"), Optional.empty(), Optional.of("trust-s3cret"), 0, Duration.ofSeconds(1),
-                Duration.ofSeconds(1), 0, Duration.ZERO, "t");
+                Optional.of("s3cret"), Optional.empty(), Optional.of("trust-s3cret"), "PKCS12", 0,
+                Duration.ofSeconds(1), Duration.ofSeconds(1), 0, Duration.ZERO, "t");
         assertThat(settings.toString()).doesNotContain("s3cret").contains("password=***");
     }
 
@@ -60,8 +61,8 @@ class RedisSettingsTest {
     @Test
     void aRedissonYamlFileThatCannotBeReadIsReportedWithItsPath() {
         RedisSettings settings = new RedisSettings(Optional.empty(), Optional.of("/nonexistent/redisson.yaml"),
-                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), 0, Duration.ofSeconds(1),
-                Duration.ofSeconds(1), 0, Duration.ZERO, "t");
+                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), "PKCS12", 0,
+                Duration.ofSeconds(1), Duration.ofSeconds(1), 0, Duration.ZERO, "t");
         assertThatIllegalArgumentException().isThrownBy(() -> RedissonClients.config(settings))
                 .withMessageStartingWith("Cannot read the Redisson configuration file /nonexistent/redisson.yaml");
     }

@@ -22,7 +22,7 @@ class ServerConfigExamplesTest {
         Path yaml = Path.of("..", "server-config", "redisson", file).toAbsolutePath().normalize();
         assertThat(yaml).exists();
         RedisSettings settings = new RedisSettings(Optional.empty(), Optional.of(yaml.toString()), Optional.empty(),
-                Optional.empty(), Optional.empty(), Optional.empty(), 0, Duration.ofMillis(500),
+                Optional.empty(), Optional.empty(), Optional.empty(), "PKCS12", 0, Duration.ofMillis(500),
                 Duration.ofSeconds(2), 1, Duration.ofMillis(100), "tollgate");
         Config config = RedissonClients.config(settings);
         assertThat(config.isSingleConfig()).isEqualTo(mode.equals("single"));

@@ -5,8 +5,9 @@ import java.util.List;
 /**
  * Reads the {@code Idempotency-Key} request header (IETF draft {@code httpapi-idempotency-key-header}): a
  * structured-field string, which Tollgate also accepts bare. A key is 1 to 255 characters; a bare key has only
- * visible ASCII ({@code !} to {@code ~}), a quoted one may also hold spaces and the escapes {@code \"} and
- * {@code \\}. Anything else, and a header sent more than once, is refused with the reason, for a 400.
+ * visible ASCII ({@code !} to {@code ~}) and does not start with a quote, a quoted one may also hold spaces and
+ * the escapes {@code \"} and {@code \\}. Anything else, and a header sent more than once, is refused with the
+ * reason, for a 400.
  */
 public final class IdempotencyKeyHeader {
 
@@ -30,7 +31,8 @@ public final class IdempotencyKeyHeader {
                     + values.size() + " times");
         }
         String value = values.get(0);
-        String key = value.length() >= 2 && value.charAt(0) == '"' ? unquote(value) : bare(value);
+        // a value that starts with a quote is a quoted string, also a lone quote (which does not end it)
+        String key = !value.isEmpty() && value.charAt(0) == '"' ? unquote(value) : bare(value);
         if (key.isEmpty()) {
             throw new InvalidIdempotencyKeyException("the " + NAME + " header must not be empty");
         }
@@ -52,7 +54,7 @@ public final class IdempotencyKeyHeader {
     }
 
     private static String unquote(String value) {
-        if (value.charAt(value.length() - 1) != '"') {
+        if (value.length() < 2 || value.charAt(value.length() - 1) != '"') {
             throw new InvalidIdempotencyKeyException("the " + NAME + " header starts a quoted string but does not"
                     + " end it");
         }

@@ -63,6 +63,15 @@ class IdempotencyKeyHeaderTest {
     }
 
     @Test
+    void aLoneQuoteStartsAQuotedStringThatDoesNotEnd() {
+        // was accepted as the bare key "\"" while "\"a" was refused (found by IdempotencyKeyHeaderProperties)
+        assertThatThrownBy(() -> IdempotencyKeyHeader.parse(List.of("\"")))
+                .isInstanceOf(InvalidIdempotencyKeyException.class)
+                .hasMessageContaining("starts a quoted string but does not end it");
+        assertThat(IdempotencyKeyHeader.parse(List.of("\"\\\"\""))).isEqualTo("\"");
+    }
+
+    @Test
     void aHeaderSentTwiceIsRefused() {
         assertThatThrownBy(() -> IdempotencyKeyHeader.parse(List.of("a", "b")))
                 .isInstanceOf(InvalidIdempotencyKeyException.class).hasMessageContaining("sent 2 times");

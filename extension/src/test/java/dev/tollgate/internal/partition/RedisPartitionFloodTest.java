@@ -1,0 +1,185 @@
+package dev.tollgate.internal.partition;
+
+import dev.tollgate.RateLimit.Algorithm;
+import dev.tollgate.internal.ratelimit.LimitPolicy;
+import dev.tollgate.internal.ratelimit.LimitRequest;
+import dev.tollgate.internal.redis.RedisRateLimitBackend;
+import dev.tollgate.internal.redis.RedisSettings;
+import dev.tollgate.testing.RedisInspector;
+import dev.tollgate.testing.RedisProcess;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A caller rotating a {@code header:} key's value through 200,000 values against a real Redis: the keys Tollgate
+ * writes all carry a TTL, so Redis holds at most what those TTLs bound, and once they have run out, the key count and
+ * {@code used_memory} are back to where they were. With a 2-second window, a flood longer than the window never
+ * holds more than the partitions of about one window. The figures (keys and bytes before, right after, after
+ * expiry, and bytes per key) are printed, not asserted beyond what the data itself bounds: this is not a benchmark.
+ */
+class RedisPartitionFloodTest {
+
+    private static final int FLOOD = 200_000;
+    private static final int THREADS = 64;
+    private static final long WINDOW = 2_000;
+    private static final long LIMIT = 5;
+
+    private static RedisProcess redis;
+    private static RedisRateLimitBackend backend;
+    private static RedisInspector inspector;
+
+    @BeforeAll
+    static void start() {
+        redis = RedisProcess.start();
+        RedisSettings defaults = RedisSettings.forAddress(redis.address());
+        // A long command timeout: this is about what is stored, and a flood on two cores may stall a batch a while.
+        backend = RedisRateLimitBackend.connect(new RedisSettings(defaults.address(), defaults.configFile(),
+                defaults.username(), defaults.password(), defaults.truststore(), defaults.truststorePassword(),
+                defaults.database(), Duration.ofSeconds(10), defaults.connectTimeout(), defaults.retryAttempts(),
+                defaults.retryInterval(), defaults.keyPrefix()));
+        inspector = redis.inspector();
+        // Loads the script (its cache and Lua's memory belong in the baseline) and warms the client up.
+        for (Algorithm algorithm : Algorithm.values()) {
+            flood("warm-up", policy(algorithm), 2_000);
+        }
+        System.out.printf("Redis %s%n", infoString("server", "redis_version"));
+    }
+
+    @AfterAll
+    static void stop() {
+        inspector.close();
+        backend.close();
+        redis.close();
+    }
+
+    @ParameterizedTest
+    @EnumSource(Algorithm.class)
+    void aFloodOfHeaderPartitionsLeavesNothingOnceItsTtlsRunOut(Algorithm algorithm) throws InterruptedException {
+        inspector.call("FLUSHALL");
+        settle();
+        long keysBefore = dbSize();
+        long bytesBefore = usedMemory();
+
+        long started = System.nanoTime();
+        long admitted = flood("flood", policy(algorithm), FLOOD);
+        long floodMillis = (System.nanoTime() - started) / 1_000_000;
+        long keysAfter = dbSize();
+        long expiringAfter = keyspace("expires");
+        long bytesAfter = usedMemory();
+
+        // Every value is a partition of its own, so each one's first call is admitted.
+        assertThat(admitted).isEqualTo(FLOOD);
+        // One key per partition at most (expired ones may be gone already), and every key has a TTL.
+        assertThat(keysAfter).isBetween(1L, (long) FLOOD);
+        assertThat(expiringAfter).isEqualTo(keysAfter);
+        assertThat(bytesAfter).isGreaterThan(bytesBefore);
+
+        // Back to the baseline within 1 % of what the flood added or 64 KB, whichever is more: Redis's own
+        // bookkeeping (client buffers, the keyspace's hash tables, which shrink in the background) moves a little.
+        long slack = Math.max((bytesAfter - bytesBefore) / 100, 64 * 1024);
+        long waited = 0;
+        while ((dbSize() > keysBefore || usedMemory() > bytesBefore + slack) && waited < 10 * WINDOW) {
+            Thread.sleep(100);
+            waited += 100;
+        }
+        long keysExpired = dbSize();
+        long bytesExpired = usedMemory();
+        System.out.printf("Redis, %s, %,d header partitions in %,d ms (window %d ms): keys %,d -> %,d -> %,d, "
+                        + "used_memory %,d -> %,d -> %,d bytes (%,d bytes per key right after; back %,d ms later)%n",
+                algorithm, FLOOD, floodMillis, WINDOW, keysBefore, keysAfter, keysExpired, bytesBefore, bytesAfter,
+                bytesExpired, (bytesAfter - bytesBefore) / keysAfter, waited);
+
+        assertThat(keysExpired).isEqualTo(keysBefore);
+        assertThat(bytesExpired).isLessThanOrEqualTo(bytesBefore + slack);
+    }
+
+    private static LimitPolicy policy(Algorithm algorithm) {
+        return algorithm == Algorithm.TOKEN_BUCKET
+                ? LimitPolicy.tokenBucket(LIMIT, WINDOW, LIMIT)
+                : LimitPolicy.window(algorithm, LIMIT, WINDOW);
+    }
+
+    /** {@code calls} decisions of limiter {@code limiter}, each on a partition of its own, from many threads. */
+    private static long flood(String limiter, LimitPolicy policy, int calls) {
+        AtomicLong admitted = new AtomicLong();
+        ExecutorService threads = Executors.newFixedThreadPool(THREADS);
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (int t = 0; t < THREADS; t++) {
+                int first = t;
+                done.add(threads.submit(() -> {
+                    for (int i = first; i < calls; i += THREADS) {
+                        String partition = PartitionHash.of(HeaderKey.SOURCE, "value-" + i);
+                        if (backend.acquire(List.of(new LimitRequest(limiter, partition, policy, 1))).permitted()) {
+                            admitted.incrementAndGet();
+                        }
+                    }
+                }));
+            }
+            for (Future<?> thread : done) {
+                thread.get();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
+        } finally {
+            threads.shutdownNow();
+        }
+        return admitted.get();
+    }
+
+    /** Lets the server finish what FLUSHALL left (lazy frees, dictionary shrinking) before the baseline. */
+    private static void settle() throws InterruptedException {
+        Thread.sleep(200);
+    }
+
+    private static long dbSize() {
+        return (Long) inspector.call("DBSIZE");
+    }
+
+    private static long usedMemory() {
+        return infoField("memory", "used_memory");
+    }
+
+    /** A field of {@code db0} in {@code INFO keyspace} ({@code keys}, {@code expires}); 0 when the database is empty. */
+    private static long keyspace(String field) {
+        for (String line : ((String) inspector.call("INFO", "keyspace")).split("\r\n")) {
+            if (line.startsWith("db0:")) {
+                for (String pair : line.substring(4).split(",")) {
+                    if (pair.startsWith(field + "=")) {
+                        return Long.parseLong(pair.substring(field.length() + 1));
+                    }
+                }
+            }
+        }
+        return 0;
+    }
+
+    private static long infoField(String section, String field) {
+        return Long.parseLong(infoString(section, field));
+    }
+
+    private static String infoString(String section, String field) {
+        for (String line : ((String) inspector.call("INFO", section)).split("\r\n")) {
+            if (line.startsWith(field + ":")) {
+                return line.substring(field.length() + 1);
+            }
+        }
+        throw new IllegalStateException("no " + field + " in INFO " + section);
+    }
+}

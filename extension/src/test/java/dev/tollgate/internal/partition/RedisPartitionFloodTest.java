@@ -27,7 +27,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * A caller rotating a {@code header:} key's value through 200,000 values against a real Redis: the keys Tollgate
  * writes all carry a TTL, so Redis holds at most what those TTLs bound, and once they have run out, the key count and
  * {@code used_memory} are back to where they were. With a 2-second window, a flood longer than the window never
- * holds more than the partitions of about one window. The figures (keys and bytes before, right after, after
+ * holds more than the partitions of about one window (a call takes one permit of a window, or a whole bucket, so
+ * that every key's TTL is the window). The figures (keys and bytes before, right after, after
  * expiry, and bytes per key) are printed, not asserted beyond what the data itself bounds: this is not a benchmark.
  */
 class RedisPartitionFloodTest {
@@ -112,6 +113,14 @@ class RedisPartitionFloodTest {
                 : LimitPolicy.window(algorithm, LIMIT, WINDOW);
     }
 
+    /**
+     * What each call takes: one permit of a window, a whole bucket (so that its key, whose TTL is the time to refill
+     * what was taken, lives one window like the others' keys instead of a fifth of it).
+     */
+    private static long cost(LimitPolicy policy) {
+        return policy.algorithm() == Algorithm.TOKEN_BUCKET ? policy.capacity() : 1;
+    }
+
     /** {@code calls} decisions of limiter {@code limiter}, each on a partition of its own, from many threads. */
     private static long flood(String limiter, LimitPolicy policy, int calls) {
         AtomicLong admitted = new AtomicLong();
@@ -123,7 +132,8 @@ class RedisPartitionFloodTest {
                 done.add(threads.submit(() -> {
                     for (int i = first; i < calls; i += THREADS) {
                         String partition = PartitionHash.of(HeaderKey.SOURCE, "value-" + i);
-                        if (backend.acquire(List.of(new LimitRequest(limiter, partition, policy, 1))).permitted()) {
+                        if (backend.acquire(List.of(new LimitRequest(limiter, partition, policy, cost(policy))))
+                                .permitted()) {
                             admitted.incrementAndGet();
                         }
                     }

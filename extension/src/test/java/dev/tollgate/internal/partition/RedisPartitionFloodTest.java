@@ -25,11 +25,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A caller rotating a {@code header:} key's value through 200,000 values against a real Redis: the keys Tollgate
- * writes all carry a TTL, so Redis holds at most what those TTLs bound, and once they have run out, the key count and
- * {@code used_memory} are back to where they were. With a 2-second window, a flood longer than the window never
- * holds more than the partitions of about one window (a call takes one permit of a window, or a whole bucket, so
- * that every key's TTL is the window). The figures (keys and bytes before, right after, after
- * expiry, and bytes per key) are printed, not asserted beyond what the data itself bounds: this is not a benchmark.
+ * writes all carry a TTL (in every INFO sample taken during the flood), so Redis holds at most what those TTLs bound,
+ * and once they have run out, the key count and {@code used_memory} are back to where they were. With a 2-second
+ * window, a flood longer than the window never holds more than the partitions of about one window (a call takes one
+ * permit of a window, or a whole bucket, so that every key's TTL is the window). The figures (keys and bytes before,
+ * at the peak, right after, after expiry, and bytes per key at the peak) are printed, not asserted beyond what the
+ * data itself bounds: this is not a benchmark.
  */
 class RedisPartitionFloodTest {
 
@@ -74,23 +75,38 @@ class RedisPartitionFloodTest {
         long keysBefore = dbSize();
         long bytesBefore = usedMemory();
 
+        // While the flood runs, a second connection samples INFO (memory and keyspace in one reply) every 50 ms.
+        Sampler sampler = new Sampler();
+        Thread sampling = new Thread(sampler, "info-sampler");
+        sampling.start();
         long started = System.nanoTime();
-        long admitted = flood("flood", policy(algorithm), FLOOD);
+        long admitted;
+        try {
+            admitted = flood("flood", policy(algorithm), FLOOD);
+        } finally {
+            sampler.stop = true;
+            sampling.join();
+        }
         long floodMillis = (System.nanoTime() - started) / 1_000_000;
-        long keysAfter = dbSize();
-        long expiringAfter = keyspace("expires");
-        long bytesAfter = usedMemory();
+        Sample after = sample(inspector);
+        Sample peak = sampler.peak.keys() >= after.keys() ? sampler.peak : after;
 
         // Every value is a partition of its own, so each one's first call is admitted.
         assertThat(admitted).isEqualTo(FLOOD);
-        // One key per partition at most (expired ones may be gone already), and every key has a TTL.
-        assertThat(keysAfter).isBetween(1L, (long) FLOOD);
-        assertThat(expiringAfter).isEqualTo(keysAfter);
-        assertThat(bytesAfter).isGreaterThan(bytesBefore);
+        // One key per partition at most (expired ones may be gone already), and every key has a TTL, in every
+        // sample taken during the flood and right after it.
+        assertThat(sampler.samples).isPositive();
+        assertThat(sampler.keysWithoutTtl).isZero();
+        assertThat(after.expires()).isEqualTo(after.keys());
+        assertThat(peak.keys()).isBetween(1L, (long) FLOOD);
+        long bytesAfter = after.usedMemory();
+        long keysAfter = after.keys();
+        long bytesPerKey = (peak.usedMemory() - bytesBefore) / peak.keys();
+        assertThat(bytesPerKey).isPositive();
 
         // Back to the baseline within 1 % of what the flood added or 64 KB, whichever is more: Redis's own
         // bookkeeping (client buffers, the keyspace's hash tables, which shrink in the background) moves a little.
-        long slack = Math.max((bytesAfter - bytesBefore) / 100, 64 * 1024);
+        long slack = Math.max((peak.usedMemory() - bytesBefore) / 100, 64 * 1024);
         long waited = 0;
         while ((dbSize() > keysBefore || usedMemory() > bytesBefore + slack) && waited < 10 * WINDOW) {
             Thread.sleep(100);
@@ -98,13 +114,48 @@ class RedisPartitionFloodTest {
         }
         long keysExpired = dbSize();
         long bytesExpired = usedMemory();
-        System.out.printf("Redis, %s, %,d header partitions in %,d ms (window %d ms): keys %,d -> %,d -> %,d, "
-                        + "used_memory %,d -> %,d -> %,d bytes (%,d bytes per key right after; back %,d ms later)%n",
-                algorithm, FLOOD, floodMillis, WINDOW, keysBefore, keysAfter, keysExpired, bytesBefore, bytesAfter,
-                bytesExpired, (bytesAfter - bytesBefore) / keysAfter, waited);
+        System.out.printf("Redis, %s, %,d header partitions in %,d ms (window %d ms, %d samples): keys %,d -> peak "
+                        + "%,d -> right after %,d -> %,d, used_memory %,d -> at the peak %,d -> right after %,d -> %,d "
+                        + "bytes (%,d bytes per key at the peak; back %,d ms after the flood)%n",
+                algorithm, FLOOD, floodMillis, WINDOW, sampler.samples, keysBefore, peak.keys(), keysAfter,
+                keysExpired, bytesBefore, peak.usedMemory(), bytesAfter, bytesExpired, bytesPerKey, waited);
 
         assertThat(keysExpired).isEqualTo(keysBefore);
         assertThat(bytesExpired).isLessThanOrEqualTo(bytesBefore + slack);
+    }
+
+    /** One INFO reply: {@code used_memory}, and {@code db0}'s keys and keys with a TTL. */
+    private record Sample(long usedMemory, long keys, long expires) {
+    }
+
+    private static Sample sample(RedisInspector connection) {
+        String info = (String) connection.call("INFO");
+        return new Sample(field(info, "used_memory"), keyspaceField(info, "keys"), keyspaceField(info, "expires"));
+    }
+
+    /** Samples INFO until told to stop, keeping the sample with the most keys. */
+    private static final class Sampler implements Runnable {
+        volatile boolean stop;
+        volatile Sample peak = new Sample(0, 0, 0);
+        volatile long keysWithoutTtl;
+        volatile int samples;
+
+        @Override
+        public void run() {
+            try (RedisInspector connection = redis.inspector()) {
+                while (!stop) {
+                    Sample sample = sample(connection);
+                    samples++;
+                    keysWithoutTtl = Math.max(keysWithoutTtl, sample.keys() - sample.expires());
+                    if (sample.keys() > peak.keys()) {
+                        peak = sample;
+                    }
+                    Thread.sleep(50);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     private static LimitPolicy policy(Algorithm algorithm) {
@@ -166,9 +217,12 @@ class RedisPartitionFloodTest {
         return infoField("memory", "used_memory");
     }
 
-    /** A field of {@code db0} in {@code INFO keyspace} ({@code keys}, {@code expires}); 0 when the database is empty. */
-    private static long keyspace(String field) {
-        for (String line : ((String) inspector.call("INFO", "keyspace")).split("\r\n")) {
+    /**
+     * A field of {@code db0} in an {@code INFO keyspace} reply ({@code keys}, {@code expires}); 0 when the database
+     * is empty.
+     */
+    private static long keyspaceField(String info, String field) {
+        for (String line : info.split("\r\n")) {
             if (line.startsWith("db0:")) {
                 for (String pair : line.substring(4).split(",")) {
                     if (pair.startsWith(field + "=")) {
@@ -182,6 +236,15 @@ class RedisPartitionFloodTest {
 
     private static long infoField(String section, String field) {
         return Long.parseLong(infoString(section, field));
+    }
+
+    private static long field(String info, String field) {
+        for (String line : info.split("\r\n")) {
+            if (line.startsWith(field + ":")) {
+                return Long.parseLong(line.substring(field.length() + 1));
+            }
+        }
+        throw new IllegalStateException("no " + field + " in INFO");
     }
 
     private static String infoString(String section, String field) {

@@ -3,6 +3,7 @@ package dev.tollgate.internal.local;
 import com.github.benmanes.caffeine.cache.Cache;
 import dev.tollgate.internal.idempotency.ClaimOutcome;
 import dev.tollgate.internal.idempotency.IdempotencyStore;
+import dev.tollgate.internal.resilience.BackendUnavailableException;
 
 import java.time.InstantSource;
 import java.util.Objects;
@@ -26,13 +27,17 @@ import java.util.Objects;
  * Different keys do not wait for each other.
  *
  * <h2>The bound</h2>
- * The cache holds at most {@code maximumSize} records, because keys come from callers and must not exhaust the
- * heap. When more records are live than the bound allows, Caffeine evicts some before they expire (its admission
- * policy, W-TinyLFU, favours the frequently used). An evicted completed record is forgotten early: a retry with its
- * key then runs the call again instead of being replayed. An evicted in-progress record lets a concurrent retry run
- * alongside the first call, whose complete and release then answer {@code false}. Size the bound above the number
- * of records live at once, that is, keys completed within the longest time to live plus calls running; each record
- * costs its result's size plus a few hundred bytes (key, fingerprint, owner, cache entry).
+ * The store holds at most {@code maximumSize} records ({@link StoreBound}), because keys come from callers and must
+ * not exhaust the heap; but it never drops a record before it expires. Dropping one early, as Caffeine's size
+ * eviction would, breaks the guarantee itself: a dropped running claim lets a concurrent retry run alongside the first
+ * call, a dropped completed record lets a retry run the call again; and a caller sending many distinct keys could
+ * cause that for other callers' keys. Instead, while the store is full, a claim of a key that has no live record
+ * fails with {@link BackendUnavailableException}, exactly as when the Redis store is unavailable: the method's failure
+ * mode decides ({@code REJECT}, the default: {@code 503}, the method does not run; {@code EXECUTE}: it runs without
+ * the guarantee). Keys that have a record (replays, conflicts, mismatches) and the owners' renew, complete and
+ * release are answered as always. Each record costs its result's size plus a few hundred bytes (key, fingerprint,
+ * owner, cache entry); size the bound above the number of records live at once, that is, keys completed within the
+ * longest time to live plus calls running.
  *
  * <h2>Clock</h2>
  * Epoch milliseconds from an {@link InstantSource} (by default the system clock), also used as Caffeine's ticker, so
@@ -46,6 +51,7 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
 
     private final InstantSource clock;
     private final Cache<String, IdempotencyRecord> records;
+    private final StoreBound bound;
 
     /** The system clock and {@link #DEFAULT_MAXIMUM_SIZE}. */
     public InMemoryIdempotencyStore() {
@@ -59,18 +65,29 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
 
     /**
      * @param clock       the time of leases and time to live, and of expiry
-     * @param maximumSize most records kept, {@code > 0}
+     * @param maximumSize most records kept, {@code > 0}; beyond it, new keys cannot be claimed
      */
     public InMemoryIdempotencyStore(InstantSource clock, long maximumSize) {
         this.clock = Objects.requireNonNull(clock, "clock");
-        this.records = LocalCaches.bounded(clock, maximumSize, IdempotencyRecord::expiresAtMillis);
+        this.records = LocalCaches.expiring(clock, IdempotencyRecord::expiresAtMillis);
+        this.bound = new StoreBound(records, clock, maximumSize);
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * @throws BackendUnavailableException if {@code key} has no live record and the store is full
+     */
     @Override
     public ClaimOutcome claim(String key, String fingerprint, String owner, long leaseMillis) {
         Objects.requireNonNull(fingerprint, "fingerprint");
         Objects.requireNonNull(owner, "owner");
         positive(leaseMillis, "leaseMillis");
+        // Checked before the compute, not inside it: a sweep must not run while the map holds a bin's lock.
+        if (bound.isFull() && records.getIfPresent(Objects.requireNonNull(key, "key")) == null) {
+            throw new BackendUnavailableException("The in-memory idempotency store is full ("
+                    + bound.maximumSize() + " live records): a new key cannot be claimed until some expire", null);
+        }
         ClaimOutcome[] outcome = new ClaimOutcome[1];
         records.asMap().compute(Objects.requireNonNull(key, "key"), (k, stored) -> {
             long now = clock.millis();

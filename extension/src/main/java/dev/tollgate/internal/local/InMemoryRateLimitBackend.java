@@ -28,12 +28,24 @@ import java.util.Optional;
  * window after a sliding log's newest entry, the moment a bucket is full again. Up to then a missing entry would answer
  * differently; from then on it answers the same, so expiry never changes a decision.
  *
- * <p>The cache is also bounded ({@code maximumSize} entries), because partitions may come from callers (one per
- * client address, say) and must not exhaust the heap. When more partitions are live than the bound allows,
- * Caffeine evicts some live entries before they expire, and such a partition starts over with a fresh limit on
- * its next call: it may be admitted more than its limit in that window. That is the accepted price of a bounded
- * local store; Caffeine's admission policy (W-TinyLFU) keeps the frequently used entries, so those evicted are
- * mostly one-off callers. Size the bound above the number of partitions that are active within one window.
+ * <h2>The bound, and partition floods</h2>
+ * Partitions may come from callers (one per client address, per header value), so a caller rotating a value can
+ * create as many as it sends calls, and the store must not exhaust the heap. It holds at most {@code maximumSize}
+ * states ({@link StoreBound}), but it never drops one before it expires: a state inside its window is what keeps its
+ * partition refused, and a bound that evicted it (as Caffeine's size eviction would, least frequently used first)
+ * would let a flood of other partitions, even of another limiter, give a partition that used up its limit a fresh
+ * one. Instead, while the store is full, a partition that has no state yet is decided on its limiter's
+ * <em>overflow partition</em>: one state per limiter, shared by all partitions that arrived while the store was full,
+ * under the same policy. So a flood degrades only the newcomers, towards refusing (they share one limit, as callers
+ * without a key share the unknown partition), every partition that had a state keeps it until its window ends, and
+ * once enough states have expired newcomers get their own again. The overflow states are not counted against the
+ * bound (there is one per limiter, and limiters are fixed at deployment).
+ *
+ * <p>Memory: a stored state costs about 210 bytes of heap with its {@code header:} partition's string, on a 64-bit
+ * JVM with compressed references, and a sliding log about 310 with one entry plus 16 bytes (up to 32, as its buffers
+ * double) per further distinct millisecond in its window (measured by {@code PartitionFloodTest}: used heap after
+ * full collections, before and after storing 100,000 states). So {@link #DEFAULT_MAXIMUM_SIZE} states take about
+ * 21 MB, 31 MB of one-entry sliding logs, more of sliding logs holding many milliseconds.
  *
  * <h2>Concurrency</h2>
  * A call locks the {@link StripedLocks stripes} of all its keys (in ascending order, so overlapping calls cannot
@@ -50,14 +62,21 @@ import java.util.Optional;
  */
 public final class InMemoryRateLimitBackend implements RateLimitBackend {
 
-    /** Default bound on stored states: at a few hundred bytes each (a sliding log holds more), tens of MB. */
+    /** Default bound on stored states: about 210 bytes each (a sliding log 310 and more), so 21 MB or more. */
     public static final long DEFAULT_MAXIMUM_SIZE = 100_000;
+
+    /**
+     * The partition of a limiter on which newcomers are decided while the store is full. No partition key source
+     * yields it: they yield {@code ""}, {@code "?"} and {@code <source>:<hash>}.
+     */
+    static final String OVERFLOW_PARTITION = "\u0000overflow";
 
     /** Enough stripes that unrelated keys rarely share one, few enough to cost nothing (a few KB). */
     static final int LOCK_STRIPES = 256;
 
     private final InstantSource clock;
     private final Cache<LimitKey, LimitState> states;
+    private final StoreBound bound;
     private final StripedLocks locks = new StripedLocks(LOCK_STRIPES);
 
     /** The system clock and {@link #DEFAULT_MAXIMUM_SIZE}. */
@@ -72,11 +91,13 @@ public final class InMemoryRateLimitBackend implements RateLimitBackend {
 
     /**
      * @param clock       the time of every decision and of expiry
-     * @param maximumSize most (limiter, partition) states kept, {@code > 0}
+     * @param maximumSize most (limiter, partition) states kept, {@code > 0}; beyond it, new partitions share their
+     *                    limiter's overflow partition
      */
     public InMemoryRateLimitBackend(InstantSource clock, long maximumSize) {
         this.clock = Objects.requireNonNull(clock, "clock");
-        this.states = LocalCaches.bounded(clock, maximumSize, LimitState::expiresAtMillis);
+        this.states = LocalCaches.expiring(clock, LimitState::expiresAtMillis);
+        this.bound = new StoreBound(states, clock, maximumSize);
     }
 
     @Override
@@ -117,7 +138,7 @@ public final class InMemoryRateLimitBackend implements RateLimitBackend {
     }
 
     private RateLimitDecision decide(List<LimitRequest> limits, boolean consume) {
-        LimitKey[] keys = keysOf(limits);
+        LimitKey[] keys = withinBound(keysOf(limits));
         int[] stripes = locks.stripesOf(keys);
         locks.lockAll(stripes);
         try {
@@ -174,6 +195,25 @@ public final class InMemoryRateLimitBackend implements RateLimitBackend {
             case SLIDING_WINDOW -> stored instanceof SlidingWindowLog log ? log : new SlidingWindowLog();
             case TOKEN_BUCKET -> stored instanceof TokenBucket bucket ? bucket : new TokenBucket(policy, now);
         };
+    }
+
+    /**
+     * {@code keys}, except that while the store is full, a partition without a stored state is replaced by its
+     * limiter's overflow partition (peeks too, so that they answer what an acquire would). Decided before the locks
+     * are taken, so a state that expires or is created meanwhile is counted on the other one: either way the call is
+     * decided on a real state of its limiter. Should two limits of one call share a limiter (deployments refuse
+     * that), the second keeps its own partition rather than be counted twice on the overflow one.
+     */
+    private LimitKey[] withinBound(LimitKey[] keys) {
+        for (int i = 0; i < keys.length; i++) {
+            if (bound.isFull() && states.getIfPresent(keys[i]) == null) {
+                LimitKey overflow = new LimitKey(keys[i].limiter(), OVERFLOW_PARTITION);
+                if (!Arrays.asList(keys).contains(overflow)) {
+                    keys[i] = overflow;
+                }
+            }
+        }
+        return keys;
     }
 
     private static LimitKey[] keysOf(List<LimitRequest> limits) {

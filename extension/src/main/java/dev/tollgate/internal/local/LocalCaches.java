@@ -7,21 +7,22 @@ import java.time.InstantSource;
 import java.util.function.ToLongFunction;
 
 /**
- * The Caffeine caches of the in-memory stores: bounded, each entry expiring when its value says
- * ({@link ExpiresAt}), on the store's own clock (so a test's manual clock drives expiry too), with maintenance run
- * on the calling threads (a Jakarta EE server would not manage threads of ours).
+ * The Caffeine caches of the in-memory stores: each entry expiring when its value says ({@link ExpiresAt}), on the
+ * store's own clock (so a test's manual clock drives expiry too), with maintenance run on the calling threads (a
+ * Jakarta EE server would not manage threads of ours).
+ *
+ * <p>No size bound is given to Caffeine: its eviction would drop entries that still matter (a partition's used-up
+ * limit, a running claim, a stored result), which a caller could force by sending many distinct keys. The stores
+ * bound themselves instead ({@link StoreBound}): they refuse to create entries when full, and never drop one before
+ * it expires.
  */
 final class LocalCaches {
 
     private LocalCaches() {
     }
 
-    static <K, V> Cache<K, V> bounded(InstantSource clock, long maximumSize, ToLongFunction<V> expiresAtMillis) {
-        if (maximumSize <= 0) {
-            throw new IllegalArgumentException("maximumSize must be > 0, was " + maximumSize);
-        }
+    static <K, V> Cache<K, V> expiring(InstantSource clock, ToLongFunction<V> expiresAtMillis) {
         return Caffeine.newBuilder()
-                .maximumSize(maximumSize)
                 .expireAfter(new ExpiresAt<K, V>(expiresAtMillis))
                 .ticker(() -> ExpiresAt.tickerNanos(clock.millis()))
                 .executor(Runnable::run)

@@ -2,12 +2,14 @@ package dev.tollgate.internal.local;
 
 import dev.tollgate.internal.idempotency.ClaimOutcome;
 import dev.tollgate.internal.idempotency.ClaimOutcome.State;
+import dev.tollgate.internal.resilience.BackendUnavailableException;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 
 /** What only the in-memory store has to show: expiry on its clock to the millisecond, and its bound. */
 class InMemoryIdempotencyStoreTest {
@@ -90,13 +92,32 @@ class InMemoryIdempotencyStoreTest {
     }
 
     @Test
-    void theStoreKeepsAtMostItsBound() {
+    void aFullStoreRefusesNewKeysAndKeepsEveryRecordUntilItExpires() {
         try (InMemoryIdempotencyStore store = new InMemoryIdempotencyStore(clock, 100)) {
-            for (int i = 0; i < 1_000; i++) {
-                store.claim("k" + i, "fp", "owner", 60_000);
-                store.complete("k" + i, "owner", bytes("result " + i), 60_000);
+            for (int i = 0; i < 100; i++) {
+                assertThat(store.claim("k" + i, "fp", "owner", 60_000).state()).isEqualTo(State.CLAIMED);
+                if (i % 2 == 0) {
+                    store.complete("k" + i, "owner", bytes("result " + i), 60_000);
+                }
             }
-            assertThat(store.storedRecords()).isBetween(1L, 100L);
+            for (int i = 100; i < 1_000; i++) {
+                String key = "k" + i;
+                assertThatThrownBy(() -> store.claim(key, "fp", "owner", 60_000))
+                        .isInstanceOf(BackendUnavailableException.class)
+                        .hasMessageContaining("full");
+            }
+            assertThat(store.storedRecords()).isEqualTo(100);
+            // Every record is still there: running claims conflict, completed ones replay, owners can finish.
+            assertThat(store.claim("k1", "fp", "other", 60_000).state()).isEqualTo(State.IN_PROGRESS);
+            assertThat(store.claim("k0", "fp", "other", 60_000).state()).isEqualTo(State.COMPLETED);
+            assertThat(store.renew("k1", "owner", 60_000)).isTrue();
+            assertThat(store.complete("k3", "owner", bytes("r"), 60_000)).isTrue();
+            assertThat(store.release("k5", "owner")).isTrue();
+            // The released key made room for one new key.
+            assertThat(store.claim("new", "fp", "owner", 60_000).state()).isEqualTo(State.CLAIMED);
+            // Once records expire, new keys can be claimed again.
+            clock.advance(120_000);
+            assertThat(store.claim("k100", "fp", "owner", 60_000).state()).isEqualTo(State.CLAIMED);
         }
     }
 

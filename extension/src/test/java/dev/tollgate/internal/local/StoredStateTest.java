@@ -75,16 +75,39 @@ class StoredStateTest {
     }
 
     @Test
-    void theBoundEvictsAndAnEvictedPartitionStartsOver() {
+    void atTheBoundNewPartitionsShareTheOverflowPartitionAndNoStateIsDropped() {
         LimitPolicy onePerMinute = LimitPolicy.window(FIXED_WINDOW, 1, 60_000);
         try (InMemoryRateLimitBackend backend = new InMemoryRateLimitBackend(clock, 10)) {
-            IntStream.range(0, 50).forEach(i -> backend.acquire(List.of(partition(i, onePerMinute))));
-            assertThat(backend.storedStates()).isLessThanOrEqualTo(10);
-            // The accepted tradeoff of a bounded store: an evicted partition gets a fresh limit.
+            long admitted = IntStream.range(0, 50)
+                    .filter(i -> backend.acquire(List.of(partition(i, onePerMinute))).permitted())
+                    .count();
+            // Ten partitions got their own state, the other forty shared one permit.
+            assertThat(admitted).isEqualTo(11);
+            assertThat(backend.storedStates()).isEqualTo(11);
+            assertThat(backend.timeToLive("login", InMemoryRateLimitBackend.OVERFLOW_PARTITION)).isPresent();
+            // No partition got a fresh limit: the first ten kept their states, the rest meet the overflow's.
             long admittedAgain = IntStream.range(0, 50)
                     .filter(i -> backend.peek(List.of(partition(i, onePerMinute))).permitted())
                     .count();
-            assertThat(admittedAgain).isGreaterThanOrEqualTo(40);
+            assertThat(admittedAgain).isZero();
+            // Another limiter has its own overflow partition.
+            assertThat(backend.acquire(List.of(new LimitRequest("other", "p", onePerMinute, 1))).permitted()).isTrue();
+            assertThat(backend.acquire(List.of(new LimitRequest("other", "q", onePerMinute, 1))).permitted()).isFalse();
+            // Once the states have expired, newcomers have their own again.
+            clock.advance(60_000);
+            assertThat(backend.acquire(List.of(partition(0, onePerMinute))).permitted()).isTrue();
+            assertThat(backend.acquire(List.of(partition(1, onePerMinute))).permitted()).isTrue();
+        }
+    }
+
+    @Test
+    void twoLimitsOfOneLimiterInOneCallAreNotCountedTwiceOnTheOverflowPartition() {
+        LimitPolicy twoPerMinute = LimitPolicy.window(FIXED_WINDOW, 2, 60_000);
+        try (InMemoryRateLimitBackend backend = new InMemoryRateLimitBackend(clock, 1)) {
+            backend.acquire(List.of(partition(0, twoPerMinute)));
+            assertThat(backend.acquire(List.of(partition(1, twoPerMinute), partition(2, twoPerMinute))).permitted())
+                    .isTrue();
+            assertThat(backend.storedStates()).isEqualTo(3);
         }
     }
 

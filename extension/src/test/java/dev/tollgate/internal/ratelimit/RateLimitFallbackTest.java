@@ -52,6 +52,30 @@ class RateLimitFallbackTest {
     }
 
     @Test
+    void aFloodOfPartitionsDuringAnOutageNeverGivesAUsedUpPartitionAFreshLocalLimit() {
+        // The same in-memory backend class as without Redis, so the same bound: here 1,000 states.
+        RateLimitFallback fallback = new RateLimitFallback(new InMemoryRateLimitBackend(1_000), 1.0,
+                GuardMetrics.NONE);
+        GuardedLimit login = limit("login", LimitPolicy.window(Algorithm.SLIDING_WINDOW, 2, 60_000),
+                FailureMode.LOCAL, false);
+        List<GuardedLimit> limits = List.of(login);
+        List<LimitRequest> busy = List.of(new LimitRequest("login", "busy", login.settings().policy(), 1));
+        assertThat(fallback.decide(limits, busy, DOWN).permitted()).isTrue();
+        assertThat(fallback.decide(limits, busy, DOWN).permitted()).isTrue();
+        long admitted = 0;
+        for (int i = 0; i < 5_000; i++) {
+            List<LimitRequest> flood = List.of(new LimitRequest("login", "h:" + i, login.settings().policy(), 1));
+            admitted += fallback.decide(limits, flood, DOWN).permitted() ? 1 : 0;
+            if (i % 100 == 0) {
+                assertThat(fallback.decide(limits, busy, DOWN).permitted()).isFalse();
+            }
+        }
+        assertThat(fallback.decide(limits, busy, DOWN).permitted()).isFalse();
+        // 999 newcomers had room for a state of their own; the other 4,001 shared the overflow partition's 2.
+        assertThat(admitted).isEqualTo(999 + 2);
+    }
+
+    @Test
     void anEnforcedRejectLimitRefusesTheCallAndConsumesNothingLocally() {
         InMemoryRateLimitBackend local = new InMemoryRateLimitBackend();
         RateLimitFallback fallback = new RateLimitFallback(local, 1.0, GuardMetrics.NONE);

@@ -50,7 +50,7 @@ class RedisPartitionFloodTest {
         // A long command timeout: this is about what is stored, and a flood on two cores may stall a batch a while.
         backend = RedisRateLimitBackend.connect(new RedisSettings(defaults.address(), defaults.configFile(),
                 defaults.username(), defaults.password(), defaults.truststore(), defaults.truststorePassword(),
-                defaults.database(), Duration.ofSeconds(10), defaults.connectTimeout(), defaults.retryAttempts(),
+                defaults.truststoreType(), defaults.database(), Duration.ofSeconds(10), defaults.connectTimeout(), defaults.retryAttempts(),
                 defaults.retryInterval(), defaults.keyPrefix()));
         inspector = redis.inspector();
         // Loads the script (its cache and Lua's memory belong in the baseline) and warms the client up.

@@ -13,6 +13,7 @@ import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
@@ -230,6 +231,23 @@ public abstract class AbstractHostileInputIT {
         }
         assertThat(redisState()).as("Redis after %s", name).isEqualTo(before);
         assertThat(orderCount()).isEqualTo(orders);
+    }
+
+    /**
+     * On a method that is also rate limited, the limits are decided first (their interceptor runs before the
+     * idempotency one), so a request refused for its key has counted one call; it stores nothing.
+     */
+    @Test
+    void anInvalidKeyOnALimitedMethodCountsOneCallAndStoresNothing() {
+        long remaining = remainingAfterValidJsonCall();
+        Map<String, String> before = redisState();
+
+        Answer answer = raw().send("POST", "api/probe/hostile/json", List.of(line("Idempotency-Key", "k".repeat(256)),
+                line("Content-Type", "application/json")), json("{\"item\":\"book\"}"));
+
+        assertProblem(answer, 400);
+        assertThat(redisState().keySet()).as("no idempotency record").isEqualTo(before.keySet());
+        assertThat(remainingAfterValidJsonCall()).isEqualTo(remaining - 2);
     }
 
     static Stream<Arguments> validIdempotencyKeys() {
@@ -510,7 +528,7 @@ public abstract class AbstractHostileInputIT {
         Map<String, String> after = redisState();
         Set<String> changed = new HashSet<>(after.keySet());
         changed.addAll(before.keySet());
-        changed.removeIf(key -> java.util.Objects.equals(before.get(key), after.get(key)));
+        changed.removeIf(key -> Objects.equals(before.get(key), after.get(key)));
         String expected = "tollgate:{" + partition + "}" + limiterId(Algorithm.FIXED_WINDOW, limiter);
         assertThat(changed).as("keys changed; expected one of the partition %s", partition).hasSize(1)
                 .allMatch(key -> key.startsWith(expected) && key.length() == expected.length() + 1,

@@ -8,7 +8,6 @@ import jakarta.ws.rs.ext.ReaderInterceptorContext;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 
 /**
@@ -100,11 +99,10 @@ public class IdempotencyBodyDigest implements ReaderInterceptor {
             }
         }
 
-        /** Digests what is left unread, then the length (framing the body as one part): the body's digest. */
+        /** Digests what is left unread: the body's digest. */
         String finish() throws IOException {
             drain();
-            digest.update(ByteBuffer.allocate(Long.BYTES).putLong(length).array());
-            return Digests.text(digest);
+            return Digests.textOfStreamedPart(digest, length);
         }
 
         private void drain() throws IOException {

@@ -1,5 +1,6 @@
 package dev.tollgate.internal.jaxrs;
 
+import dev.tollgate.internal.idempotency.Digests;
 import dev.tollgate.internal.idempotency.HttpFingerprint;
 import jakarta.ws.rs.ext.ReaderInterceptorContext;
 import org.junit.jupiter.api.Test;
@@ -10,6 +11,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Function;
@@ -25,7 +27,9 @@ class IdempotencyBodyDigestTest {
         Read read = read("{\"item\":\"book\"}", in -> new String(readAll(in), StandardCharsets.UTF_8));
 
         assertThat(read.entity).isEqualTo("{\"item\":\"book\"}");
-        assertThat(read.digest()).isNotNull();
+        MessageDigest whole = Digests.sha256();
+        whole.update("{\"item\":\"book\"}".getBytes(StandardCharsets.UTF_8));
+        assertThat(read.digest()).isEqualTo(Digests.textOfStreamedPart(whole, 15));
     }
 
     @Test

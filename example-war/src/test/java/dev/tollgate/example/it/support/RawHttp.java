@@ -11,6 +11,7 @@ import java.net.URI;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -122,7 +123,7 @@ public final class RawHttp {
                 headers.computeIfAbsent(lines[i].substring(0, colon).strip().toLowerCase(Locale.ROOT),
                         name -> new ArrayList<>()).add(lines[i].substring(colon + 1).strip());
             }
-            byte[] body = java.util.Arrays.copyOfRange(bytes, end + 4, bytes.length);
+            byte[] body = Arrays.copyOfRange(bytes, end + 4, bytes.length);
             List<String> encoding = headers.get("transfer-encoding");
             if (encoding != null && encoding.get(0).equalsIgnoreCase("chunked")) {
                 body = unchunk(body);

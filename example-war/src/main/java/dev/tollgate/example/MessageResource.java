@@ -3,7 +3,7 @@ package dev.tollgate.example;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
-import jakarta.ws.rs.BadRequestException;
+import jakarta.json.JsonValue;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -22,11 +22,9 @@ public class MessageResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
-    public Delivery send(JsonObject message) {
-        if (message == null || !message.containsKey("chat") || !message.containsKey("text")) {
-            throw new BadRequestException("a message needs a chat and a text");
-        }
-        return sender.send(message.getString("chat"), message.getString("text"));
+    public Delivery send(JsonValue message) {
+        JsonObject body = Problems.object(message);
+        return sender.send(Problems.text(body, "chat", 100), Problems.text(body, "text", 2000));
     }
 
     @GET

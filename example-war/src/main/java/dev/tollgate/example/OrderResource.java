@@ -4,7 +4,7 @@ import dev.tollgate.Idempotent;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
-import jakarta.ws.rs.BadRequestException;
+import jakarta.json.JsonValue;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.NotFoundException;
@@ -36,12 +36,10 @@ public class OrderResource {
     @Idempotent(ttl = 24)
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
-    public Response place(JsonObject request) {
-        if (request == null || !request.containsKey("item")) {
-            throw new BadRequestException("an order needs an item");
-        }
-        Order order = book.place(request.getString("item"), request.getInt("quantity", 1));
-        return Response.created(uri.getAbsolutePathBuilder().path(order.id).build()).entity(order).build();
+    public Response place(JsonValue request) {
+        JsonObject order = Problems.object(request);
+        Order placed = book.place(Problems.text(order, "item", 200), Problems.count(order, "quantity", 1, 1000));
+        return Response.created(uri.getAbsolutePathBuilder().path(placed.id).build()).entity(placed).build();
     }
 
     @GET

@@ -41,6 +41,15 @@ public final class Digests {
         return BASE64.encodeToString(digest.digest());
     }
 
+    /**
+     * Finishes a digest fed with one part as it streamed by, whose length was not known up front (a request body):
+     * the length frames it at the end instead of the start.
+     */
+    public static String textOfStreamedPart(MessageDigest digest, long length) {
+        digest.update(ByteBuffer.allocate(Long.BYTES).putLong(length).array());
+        return text(digest);
+    }
+
     /** Adds one length-framed part to {@code digest}. */
     public static void frame(MessageDigest digest, byte[] part) {
         digest.update(ByteBuffer.allocate(Integer.BYTES).putInt(part.length).array());

@@ -15,6 +15,9 @@ import java.lang.reflect.Parameter;
 import java.lang.reflect.RecordComponent;
 import java.lang.reflect.UndeclaredThrowableException;
 import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import java.util.stream.Collectors;
 
 /**
@@ -22,9 +25,11 @@ import java.util.stream.Collectors;
  * as {@link String#valueOf(Object)}; {@link #UNKNOWN} when the argument or any property on the way is {@code null}.
  *
  * <p>The parameter's position and the accessors are found at deployment, from the parameter's declared type; a
- * call only reads the argument and invokes prepared method handles. A getter that throws fails the call. A value
- * whose declared type has no text of its own (an array, a class that does not override {@code toString()}) fails
- * the deployment, since each instance would be a partition of its own.
+ * call only reads the argument and invokes prepared method handles. A getter or {@code toString()} that throws (as
+ * one that parses the caller's input may) counts like a missing value, in {@link #UNKNOWN}: the caller neither
+ * escapes the limit nor gets a server error for it, and the first such failure of each key is logged. A value whose
+ * declared type has no text of its own (an array, a class that does not override {@code toString()}) fails the
+ * deployment, since each instance would be a partition of its own.
  */
 final class ParameterKey implements PartitionKey {
 
@@ -32,9 +37,12 @@ final class ParameterKey implements PartitionKey {
 
     private static final MethodType ACCESSOR = MethodType.methodType(Object.class, Object.class);
 
+    private static final Logger LOG = Logger.getLogger(ParameterKey.class.getName());
+
     private final String path;
     private final int index;
     private final MethodHandle[] properties;
+    private final AtomicBoolean failureLogged = new AtomicBoolean();
 
     private ParameterKey(String path, int index, MethodHandle[] properties) {
         this.path = path;
@@ -70,10 +78,19 @@ final class ParameterKey implements PartitionKey {
     @Override
     public String resolve(Call call) {
         Object value = call.arguments()[index];
-        for (int p = 0; p < properties.length && value != null; p++) {
-            value = get(properties[p], value);
+        try {
+            for (int p = 0; p < properties.length && value != null; p++) {
+                value = get(properties[p], value);
+            }
+            // toString() is the application's code too
+            return value == null ? UNKNOWN : PartitionHash.of(SOURCE, String.valueOf(value));
+        } catch (RuntimeException e) {
+            if (failureLogged.compareAndSet(false, true)) {
+                LOG.log(Level.WARNING, e, () -> "Tollgate: reading param:" + path + " failed; such calls count in"
+                        + " the shared unknown partition (logged once)");
+            }
+            return UNKNOWN;
         }
-        return value == null ? UNKNOWN : PartitionHash.of(SOURCE, String.valueOf(value));
     }
 
     @Override

@@ -117,7 +117,7 @@ public abstract class AbstractHostileInputIT {
                         "X-Forwarded-For", "not-an-address, 203.0.113.7"),
                 forwarding("X-Forwarded-For IPv4 with a port", ip("203.0.113.7"),
                         "X-Forwarded-For", "203.0.113.7:8080"),
-                forwarding("X-Forwarded-For bracketed IPv6 with a port", ip("2001:db8::1"),
+                forwarding("X-Forwarded-For bracketed IPv6 with a port: its /64", ip("2001:db8::/64"),
                         "X-Forwarded-For", "[2001:DB8:0:0::1]:443"),
                 forwarding("X-Forwarded-For IPv6 with a zone: garbage, the peer", ip("127.0.0.1"),
                         "X-Forwarded-For", "fe80::1%eth0"),
@@ -131,8 +131,8 @@ public abstract class AbstractHostileInputIT {
                 forwarding("X-Forwarded-For on two lines: the last line's rightmost", ip("198.51.100.1"),
                         "X-Forwarded-For", "203.0.113.7", "X-Forwarded-For", "198.51.100.1"),
                 forwarding("Forwarded for= an address", ip("203.0.113.7"), "Forwarded", "for=203.0.113.7"),
-                forwarding("Forwarded quoted IPv6 with a port", ip("2001:db8::1"),
-                        "Forwarded", "for=\"[2001:db8::1]:4711\""),
+                forwarding("Forwarded quoted IPv6 with a port: its /64", ip("2001:db8::/64"),
+                        "Forwarded", "for=\"[2001:db8::5:1]:4711\""),
                 forwarding("Forwarded several elements and parameters", ip("198.51.100.1"),
                         "Forwarded", "for=203.0.113.7;proto=https;by=10.0.0.1, For=\"198.51.100.1\", for=127.0.0.1"),
                 forwarding("Forwarded obfuscated identifier: the unknown partition", UNKNOWN,
@@ -671,7 +671,10 @@ public abstract class AbstractHostileInputIT {
         return UUID.randomUUID().toString().replace("-", "").substring(0, length);
     }
 
-    /** The partition of an IP address, as {@code ClientAddressKey} writes it. */
+    /**
+     * The partition of an IPv4 address, or of an IPv6 prefix ({@code 2001:db8::/64}, the default
+     * {@code tollgate.ip.ipv6-prefix}), as {@code ClientAddressKey} writes it.
+     */
     private static String ip(String canonicalAddress) {
         return partition("ip", canonicalAddress);
     }

@@ -122,7 +122,9 @@ public final class OutageRun {
         List<String> command = new ArrayList<>(List.of("java",
                 "-Dtollgate.redis.address=" + redis.address(),
                 // the tier's limit is never what refuses a request here
-                "-Dtollgate.tier.enterprise.limit=1000000000"));
+                "-Dtollgate.tier.enterprise.limit=1000000000",
+                // search is a tiered SLIDING_WINDOW, bounded to 10,000 permits unless lifted
+                "-Dtollgate.ratelimit.sliding-window.max-limit=1000000000"));
         if (reject) {
             command.add("-Dtollgate.ratelimit.failureMode=REJECT");
         }

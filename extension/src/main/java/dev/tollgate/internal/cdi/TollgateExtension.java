@@ -205,7 +205,8 @@ public class TollgateExtension implements Extension {
         DeploymentProblems problems = new DeploymentProblems();
 
         TierSettings tiers = TierSettingsReader.read(values, problems);
-        RateLimitSettingsReader reader = new RateLimitSettingsReader(values, tiers);
+        RateLimitSettingsReader reader = new RateLimitSettingsReader(values, tiers,
+                RateLimitSettingsReader.slidingWindowMaxLimit(values, problems));
         PartitionKeyFactory keys = new PartitionKeyFactory(values, beans, resolverBeans, problems);
         TierResolver tierResolver = tierResolver(beans, tierResolverBeans, problems);
         Optional<RedisSettings> redis = RedisSettingsReader.read(values, problems);

@@ -48,12 +48,25 @@ public final class RateLimitSettingsReader {
             ChronoUnit.MINUTES);
     private static final long MAX_WAIT_MILLIS = 60_000;
 
+    /** The largest {@code SLIDING_WINDOW} limit unless {@code tollgate.ratelimit.sliding-window.max-limit} says. */
+    public static final long DEFAULT_SLIDING_WINDOW_MAX_LIMIT = 10_000;
+
     private final ConfigValues config;
     private final TierSettings tiers;
+    private final long slidingWindowMaxLimit;
 
     public RateLimitSettingsReader(ConfigValues config, TierSettings tiers) {
+        this(config, tiers, DEFAULT_SLIDING_WINDOW_MAX_LIMIT);
+    }
+
+    /**
+     * @param slidingWindowMaxLimit the largest limit a {@code SLIDING_WINDOW} may have: it keeps one entry per
+     *                              permit of its window, so its memory grows with the limit
+     */
+    public RateLimitSettingsReader(ConfigValues config, TierSettings tiers, long slidingWindowMaxLimit) {
         this.config = config;
         this.tiers = tiers;
+        this.slidingWindowMaxLimit = slidingWindowMaxLimit;
     }
 
     /**
@@ -142,6 +155,8 @@ public final class RateLimitSettingsReader {
 
             if (limit <= 0 || limit > LimitPolicy.MAX_PERMITS) {
                 valid = members.invalid("limit", "must be > 0 and <= " + LimitPolicy.MAX_PERMITS, limit);
+            } else if (algorithm == Algorithm.SLIDING_WINDOW && limit > slidingWindowMaxLimit) {
+                valid = members.invalid("limit", slidingWindowTooLarge(""), limit);
             }
             long windowMillis = -1;
             if (window <= 0) {
@@ -182,6 +197,11 @@ public final class RateLimitSettingsReader {
             if (tiered) {
                 for (String tier : tiers.names()) {
                     long tierLimit = tiers.limits().getOrDefault(tier, limit);
+                    if (algorithm == Algorithm.SLIDING_WINDOW && tierLimit > slidingWindowMaxLimit) {
+                        members.invalid("limit", slidingWindowTooLarge(" (tollgate.tier." + tier + ".limit)"),
+                                tierLimit);
+                        return null;
+                    }
                     LimitPolicy tierPolicy = policy(algorithm, tierLimit, windowMillis, burst);
                     if (cost > tierPolicy.capacity()) {
                         members.invalid("cost", "must be <= the capacity of tier " + tier + " (" + tierPolicy.capacity()
@@ -193,6 +213,12 @@ public final class RateLimitSettingsReader {
             }
             return new LimitSettings(name, policy, tierPolicies, cost, key, shadow,
                     toMillis(maxWait, maxWaitUnit), failureMode);
+        }
+
+        private String slidingWindowTooLarge(String source) {
+            return "a SLIDING_WINDOW keeps one entry per permit of its window, so its limit" + source + " must be <= "
+                    + slidingWindowMaxLimit + " (tollgate.ratelimit.sliding-window.max-limit); for a larger limit"
+                    + " without bursts at window edges use TOKEN_BUCKET, whose state per partition is one value";
         }
 
         private LimitPolicy policy(Algorithm algorithm, long limit, long windowMillis, long burst) {
@@ -227,6 +253,29 @@ public final class RateLimitSettingsReader {
         problems.add("Invalid " + key + ": must be a fraction greater than 0 and at most 1 (0.25 for four"
                 + " instances), was '" + value.get() + "'");
         return 1.0;
+    }
+
+    /**
+     * {@code tollgate.ratelimit.sliding-window.max-limit}: the largest {@code SLIDING_WINDOW} limit, default
+     * {@value #DEFAULT_SLIDING_WINDOW_MAX_LIMIT}; at most {@link LimitPolicy#MAX_PERMITS}.
+     */
+    public static long slidingWindowMaxLimit(ConfigValues config, DeploymentProblems problems) {
+        String key = GLOBAL_PREFIX + "sliding-window.max-limit";
+        Optional<String> value = config.get(key).map(String::trim);
+        if (value.isEmpty()) {
+            return DEFAULT_SLIDING_WINDOW_MAX_LIMIT;
+        }
+        try {
+            long max = Long.parseLong(value.get());
+            if (max > 0 && max <= LimitPolicy.MAX_PERMITS) {
+                return max;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        problems.add("Invalid " + key + ": must be a whole number from 1 to " + LimitPolicy.MAX_PERMITS + ", was '"
+                + value.get() + "'");
+        return DEFAULT_SLIDING_WINDOW_MAX_LIMIT;
     }
 
     private static long toMillis(long amount, ChronoUnit unit) {

@@ -240,4 +240,64 @@ class RateLimitSettingsReaderTest {
                 "Invalid tollgate.tiers: tier names use [A-Za-z0-9_-], 1 to 64 characters, was 'gold star' in"
                         + " 'free,free,gold star'");
     }
+
+    @Test
+    void aSlidingWindowsLimitIsBoundedBecauseItsLogGrowsWithIt() {
+        config.put(ORDERS + "/create/RateLimit/algorithm", "SLIDING_WINDOW");
+        config.put(ORDERS + "/create/RateLimit/limit", "10000");
+        assertThat(read("create")).hasSize(1);
+        config.put(ORDERS + "/create/RateLimit/limit", "10001");
+        assertThat(read("create")).isEmpty();
+        assertThat(problems.messages()).containsExactly("Invalid @RateLimit.limit on " + ORDERS
+                + "#create(String, int): a SLIDING_WINDOW keeps one entry per permit of its window, so its limit must"
+                + " be <= 10000 (tollgate.ratelimit.sliding-window.max-limit); for a larger limit without bursts at"
+                + " window edges use TOKEN_BUCKET, whose state per partition is one value, was 10001 (from config "
+                + ORDERS + "/create/RateLimit/limit)");
+    }
+
+    @Test
+    void otherAlgorithmsAreNotBoundedByTheSlidingWindowsMaximum() {
+        config.put(ORDERS + "/create/RateLimit/limit", "1000000");
+        for (String algorithm : new String[] {"FIXED_WINDOW", "TOKEN_BUCKET"}) {
+            config.put(ORDERS + "/create/RateLimit/algorithm", algorithm);
+            assertThat(read("create")).as(algorithm).hasSize(1);
+        }
+        assertThat(problems.messages()).isEmpty();
+    }
+
+    @Test
+    void theSlidingWindowsMaximumIsConfigurableAndChecked() {
+        Map<String, String> global = new HashMap<>(Map.of("tollgate.ratelimit.sliding-window.max-limit", "50000"));
+        ConfigValues values = key -> Optional.ofNullable(global.get(key));
+        assertThat(RateLimitSettingsReader.slidingWindowMaxLimit(values, problems)).isEqualTo(50_000);
+        assertThat(RateLimitSettingsReader.slidingWindowMaxLimit(key -> Optional.empty(), problems))
+                .isEqualTo(RateLimitSettingsReader.DEFAULT_SLIDING_WINDOW_MAX_LIMIT);
+        assertThat(problems.messages()).isEmpty();
+        global.put("tollgate.ratelimit.sliding-window.max-limit", "0");
+        RateLimitSettingsReader.slidingWindowMaxLimit(values, problems);
+        assertThat(problems.messages()).containsExactly("Invalid tollgate.ratelimit.sliding-window.max-limit: must"
+                + " be a whole number from 1 to 1099511627776, was '0'");
+
+        config.put(ORDERS + "/create/RateLimit/algorithm", "SLIDING_WINDOW");
+        config.put(ORDERS + "/create/RateLimit/limit", "20000");
+        Method create = Arrays.stream(Orders.class.getMethods()).filter(m -> m.getName().equals("create"))
+                .findFirst().orElseThrow();
+        DeploymentProblems fresh = new DeploymentProblems();
+        assertThat(new RateLimitSettingsReader(key -> Optional.ofNullable(config.get(key)), TierSettings.none(),
+                50_000).read(Orders.class, create, List.of(create.getAnnotationsByType(RateLimit.class)), fresh))
+                .hasSize(1);
+        assertThat(fresh.messages()).isEmpty();
+    }
+
+    @Test
+    void aTiersSlidingWindowLimitIsBoundedToo() {
+        Map<String, String> tierConfig = Map.of("tollgate.tiers", "free,gold", "tollgate.tier.gold.limit", "20000");
+        TierSettings tiers = TierSettingsReader.read(key -> Optional.ofNullable(tierConfig.get(key)), problems);
+        config.put(ORDERS + "/tiered/RateLimit/algorithm", "SLIDING_WINDOW");
+        assertThat(read("tiered", tiers)).isEmpty();
+        assertThat(problems.messages()).singleElement().asString()
+                .contains("#tiered(): a SLIDING_WINDOW keeps one entry per permit of its window, so its limit"
+                        + " (tollgate.tier.gold.limit) must be <= 10000")
+                .endsWith("was 20000");
+    }
 }

@@ -45,7 +45,8 @@ public @interface RateLimit {
     String name() default "";
 
     /**
-     * Permits per window (for {@link Algorithm#TOKEN_BUCKET}: permits added per window).
+     * Permits per window (for {@link Algorithm#TOKEN_BUCKET}: permits added per window; for {@link Algorithm#GCRA}: one
+     * permit every {@code window / limit}).
      *
      * <p>Must be {@code > 0}; {@code 0} or less fails the deployment.
      */
@@ -78,10 +79,13 @@ public @interface RateLimit {
     Algorithm algorithm() default Algorithm.FIXED_WINDOW;
 
     /**
-     * Capacity of a {@link Algorithm#TOKEN_BUCKET}: how many permits may be taken at once after a quiet period.
+     * Capacity of a {@link Algorithm#TOKEN_BUCKET}, tolerance of a {@link Algorithm#GCRA}: how many permits may be
+     * taken at once after a quiet period.
      *
-     * <p>Default {@code 0}, meaning "equal to {@link #limit()}". Must be {@code >= 0}. Only
-     * {@code TOKEN_BUCKET} has a burst; a non-zero value with another algorithm fails the deployment.
+     * <p>Default {@code 0}, meaning "equal to {@link #limit()}". Must be {@code >= 0}. Only {@code TOKEN_BUCKET}
+     * and {@code GCRA} have a burst; a non-zero value with another algorithm fails the deployment. For
+     * {@code GCRA}, {@code burst × window} (in milliseconds) must be at most 2<sup>50</sup>, or the deployment
+     * fails.
      */
     @Nonbinding
     long burst() default 0;
@@ -90,7 +94,7 @@ public @interface RateLimit {
      * Permits one call takes. Default 1.
      *
      * <p>Must be {@code >= 1} and no more than the limit's capacity ({@link #limit()}, or {@link #burst()} for a
-     * token bucket), since a larger cost could never be permitted; anything else fails the deployment.
+     * token bucket or a GCRA), since a larger cost could never be permitted; anything else fails the deployment.
      */
     @Nonbinding
     long cost() default 1;
@@ -174,7 +178,14 @@ public @interface RateLimit {
          * A bucket of {@link #burst()} tokens refilled at {@link #limit()} per window: allows short bursts while
          * holding the long-run rate.
          */
-        TOKEN_BUCKET
+        TOKEN_BUCKET,
+        /**
+         * The generic cell rate algorithm: one theoretical arrival time per partition, advanced by
+         * {@link #window()} / {@link #limit()} per permit. Admits {@link #burst()} permits at once after a quiet
+         * period and {@link #limit()} per window in the long run, like a token bucket, in constant memory (one
+         * number), with an exact retry-after.
+         */
+        GCRA
     }
 
     /** What a limit decides while its backend (Redis) is unavailable. */

@@ -170,9 +170,14 @@ public final class RateLimitSettingsReader {
             }
             if (burst < 0) {
                 valid = members.invalid("burst", "must be >= 0", burst);
-            } else if (burst > 0 && algorithm != null && algorithm != Algorithm.TOKEN_BUCKET) {
-                valid = members.invalid("burst", "only TOKEN_BUCKET has a burst, but the algorithm is " + algorithm,
-                        burst);
+            } else if (burst > 0 && algorithm != null && !LimitPolicy.hasBurst(algorithm)) {
+                valid = members.invalid("burst", "only TOKEN_BUCKET and GCRA have a burst, but the algorithm is "
+                        + algorithm, burst);
+            } else if (algorithm == Algorithm.GCRA && windowMillis > 0 && limit > 0
+                    && !LimitPolicy.gcraToleranceFits(burst == 0 ? limit : burst, windowMillis)) {
+                valid = members.invalid("burst", "a GCRA's burst (the limit if burst is 0) x window in ms must be at"
+                        + " most " + LimitPolicy.MAX_GCRA_TOLERANCE, (burst == 0 ? limit : burst) + " x " + windowMillis
+                        + " ms");
             }
             if (maxWait < 0) {
                 valid = members.invalid("maxWait", "must be >= 0", maxWait);
@@ -202,6 +207,12 @@ public final class RateLimitSettingsReader {
                                 tierLimit);
                         return null;
                     }
+                    if (algorithm == Algorithm.GCRA
+                            && !LimitPolicy.gcraToleranceFits(burst == 0 ? tierLimit : burst, windowMillis)) {
+                        members.invalid("burst", "a GCRA's burst (the limit if burst is 0) x window in ms must be at"
+                                + " most " + LimitPolicy.MAX_GCRA_TOLERANCE + " for tier " + tier, tierLimit);
+                        return null;
+                    }
                     LimitPolicy tierPolicy = policy(algorithm, tierLimit, windowMillis, burst);
                     if (cost > tierPolicy.capacity()) {
                         members.invalid("cost", "must be <= the capacity of tier " + tier + " (" + tierPolicy.capacity()
@@ -218,12 +229,12 @@ public final class RateLimitSettingsReader {
         private String slidingWindowTooLarge(String source) {
             return "a SLIDING_WINDOW keeps one entry per permit of its window, so its limit" + source + " must be <= "
                     + slidingWindowMaxLimit + " (tollgate.ratelimit.sliding-window.max-limit); for a larger limit"
-                    + " without bursts at window edges use TOKEN_BUCKET, whose state per partition is one value";
+                    + " without bursts at window edges use GCRA, whose state per partition is one value";
         }
 
         private LimitPolicy policy(Algorithm algorithm, long limit, long windowMillis, long burst) {
-            return algorithm == Algorithm.TOKEN_BUCKET
-                    ? LimitPolicy.tokenBucket(limit, windowMillis, burst == 0 ? limit : burst)
+            return LimitPolicy.hasBurst(algorithm)
+                    ? new LimitPolicy(algorithm, limit, windowMillis, burst == 0 ? limit : burst)
                     : LimitPolicy.window(algorithm, limit, windowMillis);
         }
 

@@ -1,6 +1,5 @@
 package dev.tollgate.internal.jaxrs;
 
-import dev.tollgate.RateLimit.Algorithm;
 import dev.tollgate.internal.ratelimit.AppliedLimit;
 import dev.tollgate.internal.ratelimit.LimitOutcome;
 import dev.tollgate.internal.ratelimit.LimitPolicy;
@@ -98,13 +97,13 @@ public final class RateLimitHeaders {
      * The {@code w} parameter: the window in whole seconds, rounded up (the field has no sub-second precision and
      * must not be 0).
      *
-     * <p>A token bucket has no window of its own. Its quota {@code q} is the capacity (the burst a client may spend
-     * at once), so {@code w} is the time the bucket takes to refill that capacity from empty:
-     * {@code capacity × window / limit}. {@code q/w} then equals the sustained rate, as it does for a window, and
+     * <p>A token bucket has no window of its own, nor has a GCRA. Its quota {@code q} is the capacity (the burst a
+     * client may spend at once), so {@code w} is the time the bucket takes to refill that capacity from empty (a GCRA:
+     * to come back to rest from a whole burst): {@code capacity × window / limit}. {@code q/w} then equals the sustained rate, as it does for a window, and
      * {@code q} tells the client how much it may send in one go.
      */
     static long windowSeconds(LimitPolicy policy) {
-        if (policy.algorithm() == Algorithm.TOKEN_BUCKET) {
+        if (LimitPolicy.hasBurst(policy.algorithm())) {
             return multiplyDivideCeil(policy.capacity(), policy.windowMillis(), policy.limit() * 1000);
         }
         return cap(ceilDiv(policy.windowMillis(), 1000));
@@ -115,7 +114,8 @@ public final class RateLimitHeaders {
      * full capacity ({@code resetMillis}). For a limit that refused it: until a call of the same cost is permitted
      * ({@code retryAfterMillis}), so {@code t} never points later than the response's {@code Retry-After}, as the
      * draft asks (section 6: Retry-After "SHOULD NOT reference a point in time earlier than" t). For fixed
-     * windows both are the same; for sliding windows and token buckets, reset comes later.
+     * windows both are the same; for sliding windows, token buckets and GCRA, reset comes later. (A GCRA's reset is
+     * when it is back at rest; the next single permit is available as soon as {@code remaining > 0}.)
      */
     private static long seconds(LimitOutcome outcome) {
         long millis = outcome.permitted() ? outcome.resetMillis() : outcome.retryAfterMillis();

@@ -23,10 +23,11 @@ import java.util.Optional;
  *
  * <h2>State</h2>
  * One mutable {@link LimitState} per (limiter, partition), of the class of its algorithm
- * ({@link FixedWindowCounter}, {@link SlidingWindowLog}, {@link TokenBucket}), in a Caffeine cache. Each entry
- * expires at the moment it stops mattering ({@link LimitState#expiresAtMillis()}): the end of a fixed window, one
- * window after a sliding log's newest entry, the moment a bucket is full again. Up to then a missing entry would answer
- * differently; from then on it answers the same, so expiry never changes a decision.
+ * ({@link FixedWindowCounter}, {@link SlidingWindowLog}, {@link TokenBucket}, {@link TheoreticalArrivalTime}), in a
+ * Caffeine cache. Each entry expires at the moment it stops mattering ({@link LimitState#expiresAtMillis()}): the end
+ * of a fixed window, one window after a sliding log's newest entry, the moment a bucket is full again, a GCRA's TAT.
+ * Up to then a missing entry would answer differently; from then on it answers the same, so expiry never changes a
+ * decision.
  *
  * <h2>The bound, and partition floods</h2>
  * Partitions may come from callers (one per client address, per header value), so a caller rotating a value can
@@ -184,8 +185,8 @@ public final class InMemoryRateLimitBackend implements RateLimitBackend {
     }
 
     /**
-     * The stored state of {@code key}, or a fresh one (empty window, full bucket) that is stored only if the call
-     * consumes. A stored state of another algorithm (the limiter's policy changed, e.g. on redeployment) is
+     * The stored state of {@code key}, or a fresh one (empty window, full bucket, GCRA at rest) that is stored only if
+     * the call consumes. A stored state of another algorithm (the limiter's policy changed, e.g. on redeployment) is
      * replaced the same way: counts of one algorithm mean nothing to another.
      */
     private LimitState stateOf(LimitKey key, LimitPolicy policy, long now) {
@@ -194,6 +195,7 @@ public final class InMemoryRateLimitBackend implements RateLimitBackend {
             case FIXED_WINDOW -> stored instanceof FixedWindowCounter counter ? counter : new FixedWindowCounter();
             case SLIDING_WINDOW -> stored instanceof SlidingWindowLog log ? log : new SlidingWindowLog();
             case TOKEN_BUCKET -> stored instanceof TokenBucket bucket ? bucket : new TokenBucket(policy, now);
+            case GCRA -> stored instanceof TheoreticalArrivalTime tat ? tat : new TheoreticalArrivalTime();
         };
     }
 

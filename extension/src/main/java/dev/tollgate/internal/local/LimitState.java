@@ -9,9 +9,11 @@ import dev.tollgate.internal.ratelimit.LimitPolicy;
  * the state's key, and reads the clock under that lock, so {@code now} never goes back between two calls on one
  * state unless the clock itself does.
  *
- * <p>A state that is not stored yet behaves exactly like a missing one: an empty window or a full bucket.
+ * <p>A state that is not stored yet behaves exactly like a missing one: an empty window, a full bucket, a GCRA at
+ * rest.
  */
-sealed interface LimitState permits FixedWindowCounter, SlidingWindowLog, TokenBucket {
+sealed interface LimitState permits FixedWindowCounter, SlidingWindowLog, TokenBucket,
+        TheoreticalArrivalTime {
 
     /**
      * Whether a call of {@code cost} has room now. Used by acquire only, before anything is consumed: it may forget
@@ -30,8 +32,8 @@ sealed interface LimitState permits FixedWindowCounter, SlidingWindowLog, TokenB
 
     /**
      * Epoch milliseconds from which this state no longer matters, because a missing state would give the same
-     * answers: the end of a fixed window, {@code W} after a sliding log's newest entry, the moment a bucket is full.
-     * Set by {@link #consume}; only consumed states are stored.
+     * answers: the end of a fixed window, {@code W} after a sliding log's newest entry, the moment a bucket is
+     * full, a GCRA's TAT. Set by {@link #consume}; only consumed states are stored.
      */
     long expiresAtMillis();
 }

@@ -9,9 +9,11 @@ import java.util.Objects;
  * the capacity. Immutable and validated on construction, so a backend never sees an impossible policy.
  *
  * @param algorithm    how permits are counted
- * @param limit        permits per window (token bucket: refill per window), {@code > 0}
+ * @param limit        permits per window (token bucket: refill per window; GCRA: one permit per window / limit),
+ *                     {@code > 0}
  * @param windowMillis window length in milliseconds, {@code > 0}
- * @param capacity     most permits available at once: {@code limit} for windows, the burst for a token bucket
+ * @param capacity     most permits available at once: {@code limit} for windows, the burst for a token bucket and a
+ *                     GCRA
  */
 public record LimitPolicy(Algorithm algorithm, long limit, long windowMillis, long capacity) {
 
@@ -23,6 +25,13 @@ public record LimitPolicy(Algorithm algorithm, long limit, long windowMillis, lo
      * sliding log's memory within reason.
      */
     public static final long MAX_PERMITS = 1L << 40;
+
+    /**
+     * Largest {@code capacity × windowMillis} of a GCRA: its state counts time in units of {@code 1/limit}
+     * milliseconds, and its tolerance ({@code capacity} emission intervals) is {@code capacity × windowMillis} such
+     * units, which must stay well inside the 2<sup>52</sup> units its arithmetic is exact in (as doubles, in Lua).
+     */
+    public static final long MAX_GCRA_TOLERANCE = 1L << 50;
 
     public LimitPolicy {
         Objects.requireNonNull(algorithm, "algorithm");
@@ -36,13 +45,27 @@ public record LimitPolicy(Algorithm algorithm, long limit, long windowMillis, lo
         if (capacity <= 0 || capacity > MAX_PERMITS) {
             throw new IllegalArgumentException("capacity must be in [1, " + MAX_PERMITS + "], was " + capacity);
         }
-        if (algorithm != Algorithm.TOKEN_BUCKET && capacity != limit) {
+        if (!hasBurst(algorithm) && capacity != limit) {
             throw new IllegalArgumentException(
                     "capacity must equal limit for " + algorithm + ", was " + capacity + " with limit " + limit);
         }
+        if (algorithm == Algorithm.GCRA && !gcraToleranceFits(capacity, windowMillis)) {
+            throw new IllegalArgumentException("capacity x windowMillis must be at most " + MAX_GCRA_TOLERANCE
+                    + " for GCRA, was " + capacity + " x " + windowMillis);
+        }
     }
 
-    /** A fixed or sliding window: {@code limit} permits per window. */
+    /** Whether {@code algorithm}'s capacity is a burst of its own ({@code TOKEN_BUCKET}, {@code GCRA}). */
+    public static boolean hasBurst(Algorithm algorithm) {
+        return algorithm == Algorithm.TOKEN_BUCKET || algorithm == Algorithm.GCRA;
+    }
+
+    /** Whether a GCRA's tolerance of {@code burst} permits of a window of {@code windowMillis} fits its arithmetic. */
+    public static boolean gcraToleranceFits(long burst, long windowMillis) {
+        return windowMillis > 0 && burst <= MAX_GCRA_TOLERANCE / windowMillis;
+    }
+
+    /** A fixed or sliding window (or a GCRA whose burst is its limit): {@code limit} permits per window. */
     public static LimitPolicy window(Algorithm algorithm, long limit, long windowMillis) {
         return new LimitPolicy(algorithm, limit, windowMillis, limit);
     }
@@ -50,5 +73,10 @@ public record LimitPolicy(Algorithm algorithm, long limit, long windowMillis, lo
     /** A token bucket holding up to {@code burst} tokens, refilled by {@code limit} per window. */
     public static LimitPolicy tokenBucket(long limit, long windowMillis, long burst) {
         return new LimitPolicy(Algorithm.TOKEN_BUCKET, limit, windowMillis, burst);
+    }
+
+    /** A GCRA: one permit per {@code windowMillis / limit}, up to {@code burst} at once from rest. */
+    public static LimitPolicy gcra(long limit, long windowMillis, long burst) {
+        return new LimitPolicy(Algorithm.GCRA, limit, windowMillis, burst);
     }
 }

@@ -115,17 +115,17 @@ public final class RateLimitFallback {
     }
 
     /**
-     * The policy one instance applies on its own: the limit (and a token bucket's burst) times the share, rounded
-     * down, but never below the call's cost, so a call that fits the shared limit can always fit the local one.
+     * The policy one instance applies on its own: the limit (and a token bucket's or a GCRA's burst) times the share,
+     * rounded down, but never below the call's cost, so a call that fits the shared limit can always fit the local one.
      */
     LimitPolicy scaled(LimitPolicy policy, long cost) {
         if (localShare == 1.0) {
             return policy;
         }
         long limit = Math.max(1, (long) Math.floor(policy.limit() * localShare));
-        if (policy.algorithm() == dev.tollgate.RateLimit.Algorithm.TOKEN_BUCKET) {
+        if (LimitPolicy.hasBurst(policy.algorithm())) {
             long burst = Math.max(cost, (long) Math.floor(policy.capacity() * localShare));
-            return LimitPolicy.tokenBucket(limit, policy.windowMillis(), burst);
+            return new LimitPolicy(policy.algorithm(), limit, policy.windowMillis(), burst);
         }
         return LimitPolicy.window(policy.algorithm(), Math.max(cost, limit), policy.windowMillis());
     }

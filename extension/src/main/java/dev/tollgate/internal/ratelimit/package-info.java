@@ -26,6 +26,18 @@
  *       remaining = {@code floor(tokens)}; reset = {@code ceil((C - tokens) * W / L)};
  *       retryAfter (refused) = {@code ceil((c - tokens) * W / L)}. State expires when the bucket would be full
  *       again (a missing bucket is full, so nothing is lost).</li>
+ *   <li><b>GCRA</b>: one number, the theoretical arrival time {@code TAT}; a missing one is at rest
+ *       ({@code TAT <= now}). Emission interval {@code T = W / L}, tolerance {@code τ = C × T} ({@code C} is the
+ *       burst). Time is counted in units of {@code 1/L} ms, so that {@code T} is exactly {@code W} units and
+ *       {@code τ} exactly {@code C × W} (at most 2<sup>50</sup>, checked by {@link LimitPolicy}); the TAT is kept as
+ *       {@code TAT × L mod 2^52}, and {@code debt = max(TAT, now) - now} is read back as
+ *       {@code (stored - now × L) mod 2^52}, a result of 2<sup>51</sup> or more meaning a TAT in the past
+ *       ({@code debt = 0}) and one above {@code τ} (a changed policy, a clock that stepped back) counting as
+ *       {@code τ}. Permitted iff {@code debt + c × T <= τ}; then {@code TAT = max(TAT, now) + c × T}, i.e.
+ *       {@code debt += c × T}; a refused call stores nothing. With {@code debt} after the call:
+ *       remaining = {@code floor((τ - debt) / T)}; reset = {@code ceil(debt)} in ms (back at rest);
+ *       retryAfter (refused) = {@code ceil(debt + c × T - τ)} in ms, exact. State expires at the TAT (rounded up to
+ *       a millisecond), when the partition is back at rest.</li>
  * </ul>
  *
  * A peek computes the same numbers without dropping, adding or storing anything.

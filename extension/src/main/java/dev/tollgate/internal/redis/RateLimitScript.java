@@ -129,6 +129,7 @@ final class RateLimitScript {
             case FIXED_WINDOW -> "F";
             case SLIDING_WINDOW -> "S";
             case TOKEN_BUCKET -> "T";
+            case GCRA -> "G";
         };
     }
 

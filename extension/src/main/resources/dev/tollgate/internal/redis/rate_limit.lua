@@ -8,10 +8,10 @@
 -- KEYS           the state keys of every limit of every call, in order (on a Redis Cluster all in one hash slot:
 --                the caller hash-tags them and batches by slot)
 -- ARGV           the number of policies p; then for each policy 4 values: algorithm ('F' fixed window,
---                'S' sliding window, 'T' token bucket), limit, window (ms), capacity; then for each call: its number
---                of limits n, positive for an acquire (check all its limits, then consume from all of them if all
---                pass), negative for a peek (check only, write nothing); then for each of its limits 2 values: its
---                policy (1 to p) and its cost. A batch's calls mostly share their policies: each is sent and
+--                'S' sliding window, 'T' token bucket, 'G' GCRA), limit, window (ms), capacity; then for each call:
+--                its number of limits n, positive for an acquire (check all its limits, then consume from all of them
+--                if all pass), negative for a peek (check only, write nothing); then for each of its limits 2 values:
+--                its policy (1 to p) and its cost. A batch's calls mostly share their policies: each is sent and
 --                converted once.
 -- Returns        for each call: all permitted (1/0), then for each of its limits: permitted (1/0), remaining,
 --                reset ms, retry-after ms
@@ -24,8 +24,8 @@
 -- most once and written at most once per script, however many of the script's calls it decides: the first call
 -- that touches a key reads it (pass 1 below), later calls work on the value held here, and the writes are made once
 -- at the end (flush). A lone permitted acquire thus makes TIME and INCRBY for a fixed window, TIME, GET and SET for
--- a token bucket, TIME, ZREMRANGEBYSCORE, ZCARD, ZADD and PEXPIRE for a sliding window; a batch of calls on one key
--- makes those calls once for all of them.
+-- a token bucket or a GCRA, TIME, ZREMRANGEBYSCORE, ZCARD, ZADD and PEXPIRE for a sliding window; a batch of calls on
+-- one key makes those calls once for all of them.
 --
 -- State per algorithm, chosen to be small (a key is a few dozen bytes of overhead already):
 --   F  a plain integer counter per window, in the key KEYS[i] .. d where d = (window number mod 3). The window is
@@ -45,6 +45,15 @@
 --      range more than twice the TTL: 2^16 for a TTL up to 30 s, 2^32 up to 2 * 10^9 ms (23 days), 2^48 beyond,
 --      making the value 10, 12 or 14 bytes (MEMORY USAGE counts 100, 102 or 104 bytes for a hashed partition's
 --      key). A difference of more than half the range can only be a clock that stepped back.
+--   G  one integer: the theoretical arrival time (TAT) of the next permit, in units of 1/limit ms (so that the
+--      emission interval window/limit ms is exactly window units and all arithmetic is on whole numbers), modulo
+--      2^52 (doubles are exact up to 2^53): TAT * limit mod 2^52. The debt, how far the TAT is ahead of now, is read
+--      back as (value - now * limit) mod 2^52; now * limit is computed modulo 2^52 in 26-bit halves, since the full
+--      product would not be exact. The key expires at the TAT (back at rest; a missing key is at rest), so while it
+--      exists the debt is at most the tolerance, capacity * window <= 2^50 units (LimitPolicy checks it): a debt of
+--      half the range or more is a TAT in the past, i.e. at rest. A debt above the tolerance (only after the policy
+--      changed, or the clock stepped back) counts as the tolerance. An integer string: MEMORY USAGE counts 88 bytes
+--      for a hashed partition's key.
 
 if redis.replicate_commands then
     -- Redis < 5 replicates scripts verbatim by default, which a script reading TIME may not do.
@@ -73,11 +82,12 @@ end
 
 -- What the script knows of each key in KEYS it has touched, one record per key, made by the first call that touches
 -- it. The record's fields:
-local VALUE = 1    -- the count (F, S) or the tokens (T) as of the calls decided so far
-local HELD = 2     -- F: the counter's value in Redis right now; S: the number of the next member's name
+local VALUE = 1    -- the count (F, S), the tokens (T) or the debt in 1/limit ms (G) as of the calls decided so far
+local HELD = 2     -- F: the counter's value in Redis right now; S: the number of the next member's name;
+                   -- G: now * limit mod 2^52
 local FIRST = 3    -- F: the count before this script; S: whether expired entries have been dropped
 local KIND = 4     -- the algorithm
-local BEFORE = 5   -- the count or tokens before the current call (pass 1 to pass 2)
+local BEFORE = 5   -- the count, tokens or debt before the current call (pass 1 to pass 2)
 local WINDOW = 6   -- the window, limit and capacity of the last call that consumed from it (nil: none did)
 local LIMIT = 7
 local CAPACITY = 8
@@ -186,14 +196,38 @@ while call <= #ARGV do
                 record = { tokens, 0, 0, 'T', 0, nil, nil, nil, key }
                 state[key] = record
             end
+        elseif algorithm == 'G' then
+            if record == nil then
+                -- now * limit mod 2^52, in 26-bit halves (now < 2^52, limit <= 2^40): every product and sum < 2^53
+                local n1 = math.floor(now / 67108864)
+                local n0 = now - n1 * 67108864
+                local l1 = math.floor(limit / 67108864)
+                local l0 = limit - l1 * 67108864
+                local units = math.fmod(n0 * l0 + math.fmod(n1 * l0 + n0 * l1, 67108864) * 67108864, 4503599627370496)
+                local debt = 0
+                local tat = redis.call('GET', key)
+                if tat then
+                    debt = math.fmod(tonumber(tat) - units + 4503599627370496, 4503599627370496)
+                    local tolerance = policy[p + 3] * window
+                    if debt >= 2251799813685248 then
+                        debt = 0 -- the TAT is past: at rest
+                    elseif debt > tolerance then
+                        debt = tolerance
+                    end
+                end
+                record = { debt, units, 0, 'G', 0, nil, nil, nil, key }
+                state[key] = record
+            end
         else
             return redis.error_reply('tollgate: unknown algorithm ' .. tostring(algorithm))
         end
-        -- the count (F, S) or the tokens (T) before this call
+        -- the count (F, S), the tokens (T) or the debt (G) before this call
         local before = record[VALUE]
         record[BEFORE] = before
         if algorithm == 'T' then
             ok = before >= cost
+        elseif algorithm == 'G' then
+            ok = before + cost * window <= policy[p + 3] * window
         else
             ok = before + cost <= limit
         end
@@ -276,6 +310,34 @@ while call <= #ARGV do
                     retry = tonumber(oldest[2]) + window - now
                 end
             end
+        elseif algorithm == 'G' then
+            -- Units of 1/limit ms: the emission interval is window units, the tolerance capacity * window. math.fmod
+            -- is C's fmod, exact, so the divisions below are of exact multiples.
+            local tolerance = policy[p + 3] * window
+            local debt = record[BEFORE]
+            local over = debt + cost * window - tolerance
+            ok = over <= 0
+            if consume then
+                debt = debt + cost * window
+                record[VALUE] = debt
+                record[WINDOW] = window
+                record[LIMIT] = limit
+            end
+            local room = math.max(0, tolerance - debt)
+            remaining = (room - math.fmod(room, window)) / window
+            local part = math.fmod(debt, limit)
+            reset = (debt - part) / limit
+            if part > 0 then
+                reset = reset + 1
+            end
+            retry = 0
+            if not ok then
+                part = math.fmod(over, limit)
+                retry = (over - part) / limit
+                if part > 0 then
+                    retry = retry + 1
+                end
+            end
         else
             local capacity = policy[p + 3]
             local tokens = record[BEFORE]
@@ -329,7 +391,18 @@ for _, record in pairs(state) do
             end
         end
     elseif window then
-        if algorithm == 'S' then
+        if algorithm == 'G' then
+            -- the TAT, and a TTL that ends when it is reached (rounded up to a millisecond)
+            local debt = record[VALUE]
+            local limit = record[LIMIT]
+            local part = math.fmod(debt, limit)
+            local ttl = (debt - part) / limit
+            if part > 0 then
+                ttl = ttl + 1
+            end
+            local tat = math.fmod(record[HELD] + debt, 4503599627370496)
+            redis.call('SET', key, string.format('%.0f', tat), 'PX', ttl)
+        elseif algorithm == 'S' then
             if record[PENDING] and not record[FIRST] then
                 redis.call('ZREMRANGEBYSCORE', key, '-inf', now - window)
             end

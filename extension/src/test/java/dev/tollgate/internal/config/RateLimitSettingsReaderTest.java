@@ -63,6 +63,19 @@ class RateLimitSettingsReaderTest {
         public void bucket() {
         }
 
+        @RateLimit(limit = 100, window = 1, windowUnit = ChronoUnit.HOURS, algorithm = Algorithm.GCRA, burst = 5)
+        public void gcra() {
+        }
+
+        @RateLimit(limit = 100, window = 1, windowUnit = ChronoUnit.HOURS, algorithm = Algorithm.GCRA)
+        public void gcraWithoutBurst() {
+        }
+
+        @RateLimit(limit = 1, window = 366, windowUnit = ChronoUnit.DAYS, algorithm = Algorithm.GCRA,
+                burst = 100_000)
+        public void gcraBeyondItsArithmetic() {
+        }
+
         @RateLimit(limit = 3, maxWait = 2, maxWaitUnit = ChronoUnit.MINUTES)
         public void longWait() {
         }
@@ -149,8 +162,8 @@ class RateLimitSettingsReaderTest {
         read("badName");
         assertThat(problems.messages()).containsExactly(
                 "Invalid @RateLimit.limit on " + ORDERS + "#zero(): must be > 0 and <= 1099511627776, was 0",
-                "Invalid @RateLimit.burst on " + ORDERS + "#burstOnAWindow(): only TOKEN_BUCKET has a burst, but the"
-                        + " algorithm is FIXED_WINDOW, was 3",
+                "Invalid @RateLimit.burst on " + ORDERS + "#burstOnAWindow(): only TOKEN_BUCKET and GCRA have a burst,"
+                        + " but the algorithm is FIXED_WINDOW, was 3",
                 "Invalid @RateLimit.cost on " + ORDERS + "#tooDear(): must be >= 1 and <= the capacity (5), or no"
                         + " call could ever be permitted, was 6",
                 "Invalid @RateLimit.windowUnit on " + ORDERS + "#months(): must be one of [MILLIS, SECONDS, MINUTES,"
@@ -173,7 +186,7 @@ class RateLimitSettingsReaderTest {
         assertThat(read("create")).isEmpty();
         assertThat(problems.messages()).containsExactly(
                 "Invalid @RateLimit.algorithm on " + ORDERS + "#create(String, int): must be one of [FIXED_WINDOW,"
-                        + " SLIDING_WINDOW, TOKEN_BUCKET], was 'LEAKY_BUCKET' (from config " + ORDERS
+                        + " SLIDING_WINDOW, TOKEN_BUCKET, GCRA], was 'LEAKY_BUCKET' (from config " + ORDERS
                         + "/RateLimit/algorithm)",
                 "Invalid @RateLimit.shadow on " + ORDERS + "#create(String, int): must be true or false, was 'yes'"
                         + " (from config tollgate.ratelimit.shadow)");
@@ -203,6 +216,21 @@ class RateLimitSettingsReaderTest {
         LimitSettings settings = read("bucket").get(0);
         assertThat(settings.policy()).isEqualTo(LimitPolicy.tokenBucket(3, 60_000, 9));
         assertThat(settings.maxWaitMillis()).isEqualTo(2000);
+    }
+
+    @Test
+    void aGcrasBurstIsItsToleranceAndDefaultsToItsLimit() {
+        assertThat(read("gcra").get(0).policy()).isEqualTo(LimitPolicy.gcra(100, 3_600_000, 5));
+        assertThat(read("gcraWithoutBurst").get(0).policy()).isEqualTo(LimitPolicy.gcra(100, 3_600_000, 100));
+        assertThat(problems.messages()).isEmpty();
+    }
+
+    @Test
+    void aGcraWhoseToleranceExceedsItsArithmeticFailsTheDeployment() {
+        assertThat(read("gcraBeyondItsArithmetic")).isEmpty();
+        assertThat(problems.messages()).containsExactly("Invalid @RateLimit.burst on " + ORDERS
+                + "#gcraBeyondItsArithmetic(): a GCRA's burst (the limit if burst is 0) x window in ms must be at most "
+                + LimitPolicy.MAX_GCRA_TOLERANCE + ", was 100000 x 31622400000 ms");
     }
 
     @Test
@@ -251,14 +279,14 @@ class RateLimitSettingsReaderTest {
         assertThat(problems.messages()).containsExactly("Invalid @RateLimit.limit on " + ORDERS
                 + "#create(String, int): a SLIDING_WINDOW keeps one entry per permit of its window, so its limit must"
                 + " be <= 10000 (tollgate.ratelimit.sliding-window.max-limit); for a larger limit without bursts at"
-                + " window edges use TOKEN_BUCKET, whose state per partition is one value, was 10001 (from config "
+                + " window edges use GCRA, whose state per partition is one value, was 10001 (from config "
                 + ORDERS + "/create/RateLimit/limit)");
     }
 
     @Test
     void otherAlgorithmsAreNotBoundedByTheSlidingWindowsMaximum() {
         config.put(ORDERS + "/create/RateLimit/limit", "1000000");
-        for (String algorithm : new String[] {"FIXED_WINDOW", "TOKEN_BUCKET"}) {
+        for (String algorithm : new String[] {"FIXED_WINDOW", "TOKEN_BUCKET", "GCRA"}) {
             config.put(ORDERS + "/create/RateLimit/algorithm", algorithm);
             assertThat(read("create")).as(algorithm).hasSize(1);
         }

@@ -95,6 +95,8 @@ class RateLimitHeadersTest {
         assertThat(RateLimitHeaders.windowSeconds(bucket("a", 3, 1_000, 10).policy())).isEqualTo(4);
         // 1 token at 1000 per millisecond: never 0
         assertThat(RateLimitHeaders.windowSeconds(bucket("a", 1_000, 1, 1).policy())).isEqualTo(1);
+        // a GCRA's w, like a token bucket's: a whole burst's time back to rest, 5 intervals of 36 s
+        assertThat(RateLimitHeaders.windowSeconds(LimitPolicy.gcra(100, 3_600_000, 5))).isEqualTo(180);
     }
 
     @Test

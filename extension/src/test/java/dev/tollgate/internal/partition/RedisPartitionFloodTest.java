@@ -165,11 +165,12 @@ class RedisPartitionFloodTest {
     }
 
     /**
-     * What each call takes: one permit of a window, a whole bucket (so that its key, whose TTL is the time to refill
-     * what was taken, lives one window like the others' keys instead of a fifth of it).
+     * What each call takes: one permit of a window, a whole bucket or GCRA burst (so that its key, whose TTL is the
+     * time to refill what was taken, or to come back to rest, lives one window like the others' keys instead of a
+     * fifth of it).
      */
     private static long cost(LimitPolicy policy) {
-        return policy.algorithm() == Algorithm.TOKEN_BUCKET ? policy.capacity() : 1;
+        return LimitPolicy.hasBurst(policy.algorithm()) ? policy.capacity() : 1;
     }
 
     /** {@code calls} decisions of limiter {@code limiter}, each on a partition of its own, from many threads. */

@@ -57,9 +57,11 @@ public abstract class RateLimitBackendContract {
     }
 
     static LimitPolicy policy(Algorithm algorithm, long limit, long windowMillis) {
-        return algorithm == Algorithm.TOKEN_BUCKET
-                ? LimitPolicy.tokenBucket(limit, windowMillis, limit)
-                : LimitPolicy.window(algorithm, limit, windowMillis);
+        return switch (algorithm) {
+            case TOKEN_BUCKET -> LimitPolicy.tokenBucket(limit, windowMillis, limit);
+            case GCRA -> LimitPolicy.gcra(limit, windowMillis, limit);
+            default -> LimitPolicy.window(algorithm, limit, windowMillis);
+        };
     }
 
     private RateLimitDecision acquire(LimitRequest... limits) {
@@ -89,6 +91,11 @@ public abstract class RateLimitBackendContract {
     @RepeatedTest(20)
     void exactlyTheLimitIsAdmittedAmongManySimultaneousCallers_tokenBucket() throws Exception {
         assertExactlyLimitAdmitted(Algorithm.TOKEN_BUCKET);
+    }
+
+    @RepeatedTest(20)
+    void exactlyTheLimitIsAdmittedAmongManySimultaneousCallers_gcra() throws Exception {
+        assertExactlyLimitAdmitted(Algorithm.GCRA);
     }
 
     private void assertExactlyLimitAdmitted(Algorithm algorithm) throws Exception {
@@ -239,13 +246,14 @@ public abstract class RateLimitBackendContract {
         LimitRequest fixed = request(freshLimiter(), policy(Algorithm.FIXED_WINDOW, 5, LONG));
         LimitRequest sliding = request(freshLimiter(), policy(Algorithm.SLIDING_WINDOW, 3, LONG));
         LimitRequest bucket = request(freshLimiter(), policy(Algorithm.TOKEN_BUCKET, 4, LONG));
+        LimitRequest gcra = request(freshLimiter(), policy(Algorithm.GCRA, 6, LONG));
         for (int i = 0; i < 3; i++) {
-            assertThat(acquire(fixed, sliding, bucket).permitted()).isTrue();
+            assertThat(acquire(fixed, sliding, bucket, gcra).permitted()).isTrue();
         }
-        RateLimitDecision refused = acquire(fixed, sliding, bucket);
+        RateLimitDecision refused = acquire(fixed, sliding, bucket, gcra);
         assertThat(refused.permitted()).isFalse();
-        assertThat(refused.outcomes()).extracting(LimitOutcome::remaining).containsExactly(2L, 0L, 1L);
-        assertThat(refused.outcomes()).extracting(LimitOutcome::permitted).containsExactly(true, false, true);
+        assertThat(refused.outcomes()).extracting(LimitOutcome::remaining).containsExactly(2L, 0L, 1L, 3L);
+        assertThat(refused.outcomes()).extracting(LimitOutcome::permitted).containsExactly(true, false, true, true);
     }
 
     // ---- time ---------------------------------------------------------------------------------------------------
@@ -370,6 +378,93 @@ public abstract class RateLimitBackendContract {
         assertThat(refused.outcome(0).limit()).isEqualTo(25);
         // one token every half hour
         assertThat(refused.retryAfterMillis()).isBetween(HOUR / 2 - 1000, HOUR / 2);
+    }
+
+    @Test
+    void aGcraAdmitsItsBurstAtOnceThenOnePermitPerEmissionInterval() throws InterruptedException {
+        // 5 per second (T = 200 ms), burst 3
+        LimitRequest request = new LimitRequest(freshLimiter(), "", LimitPolicy.gcra(5, 1000, 3), 1);
+        for (int i = 0; i < 3; i++) {
+            RateLimitDecision admitted = acquire(request);
+            assertThat(admitted.permitted()).as("burst call %d", i).isTrue();
+            assertThat(admitted.outcome(0).remaining()).as("burst call %d", i).isEqualTo(2 - i);
+        }
+        RateLimitDecision refused = acquire(request);
+        assertThat(refused.permitted()).isFalse();
+        assertThat(refused.outcome(0).remaining()).isZero();
+        // the next permit is one emission interval after the first call, less the time the calls took
+        assertThat(refused.retryAfterMillis()).isBetween(1L, 200L);
+
+        Thread.sleep(refused.retryAfterMillis() + 5);
+        assertThat(acquire(request).permitted()).isTrue();
+        assertThat(acquire(request).permitted()).as("no second permit before another interval").isFalse();
+    }
+
+    @Test
+    void aGcraRefusalSaysExactlyWhenTheNextPermitIsDue() {
+        // one permit per 36 s (100 an hour), burst 2: nothing worth a permit passes during the test
+        LimitRequest request = new LimitRequest(freshLimiter(), "", LimitPolicy.gcra(100, HOUR, 2), 1);
+        RateLimitDecision first = acquire(request);
+        assertThat(first.outcome(0).resetMillis()).isBetween(HOUR / 100 - 1000, HOUR / 100);
+        assertThat(acquire(request).outcome(0).resetMillis()).isBetween(2 * HOUR / 100 - 1000, 2 * HOUR / 100);
+        RateLimitDecision refused = acquire(request);
+        assertThat(refused.permitted()).isFalse();
+        assertThat(refused.outcome(0).limit()).isEqualTo(2);
+        assertThat(refused.retryAfterMillis()).isBetween(HOUR / 100 - 1000, HOUR / 100);
+        // reset: back at rest two intervals after the first call
+        assertThat(refused.outcome(0).resetMillis()).isBetween(2 * HOUR / 100 - 1000, 2 * HOUR / 100);
+    }
+
+    @Test
+    void aGcraCallOfCostNAdvancesItsArrivalTimeByNIntervals() {
+        // 3 per minute (T = 20 s), burst 6
+        LimitRequest three = new LimitRequest(freshLimiter(), "", LimitPolicy.gcra(3, 60_000, 6), 3);
+        LimitRequest two = new LimitRequest(three.limiter(), "", three.policy(), 2);
+        RateLimitDecision first = acquire(three);
+        assertThat(first.outcome(0).remaining()).isEqualTo(3);
+        assertThat(first.outcome(0).resetMillis()).isBetween(59_000L, 60_000L);
+        RateLimitDecision second = acquire(two);
+        assertThat(second.outcome(0).remaining()).isEqualTo(1);
+        assertThat(second.outcome(0).resetMillis()).isBetween(99_000L, 100_000L);
+        RateLimitDecision refused = acquire(two);
+        assertThat(refused.permitted()).isFalse();
+        assertThat(refused.outcome(0).remaining()).isEqualTo(1);
+        // 5 intervals taken, 6 tolerated: a call of 2 fits one interval from now
+        assertThat(refused.retryAfterMillis()).isBetween(19_000L, 20_000L);
+        assertThat(peek(three).outcome(0).remaining()).isEqualTo(1);
+    }
+
+    @Test
+    void aGcraWithAFractionalIntervalAdmitsExactlyItsBurst() {
+        // T = 3,600,001/3 ms (about 20 minutes) and 1000/3 ms, which no millisecond count holds
+        LimitRequest request = new LimitRequest(freshLimiter(), "", LimitPolicy.gcra(3, 3_600_001, 7), 1);
+        LimitRequest third = new LimitRequest(freshLimiter(), "", LimitPolicy.gcra(3, 1000, 3), 1);
+        for (int i = 0; i < 7; i++) {
+            assertThat(acquire(request).permitted()).as("call %d", i).isTrue();
+        }
+        assertThat(acquire(request).permitted()).isFalse();
+        assertThat(peek(request).outcome(0).remaining()).isZero();
+        // rounded up to the millisecond in which the partition is back at rest
+        assertThat(acquire(third).outcome(0).resetMillis()).isEqualTo(334);
+    }
+
+    @Test
+    void aGcraKeepsItsArrivalTimeExactWithALimitBeyond2To26() {
+        // 10 permits a millisecond, T = 0.1 ms, a whole burst taken: back at rest a window later. now x limit
+        // exceeds a double's 53 bits; the state is kept modulo 2^52 and must read back as the same arrival time.
+        long limit = 100_000_007;
+        long window = 10_000_000;
+        LimitRequest request = new LimitRequest(freshLimiter(), "", LimitPolicy.gcra(limit, window, limit), limit);
+        RateLimitDecision taken = acquire(request);
+        assertThat(taken.permitted()).isTrue();
+        assertThat(taken.outcome(0).remaining()).isZero();
+        assertThat(taken.outcome(0).resetMillis()).isEqualTo(window);
+
+        RateLimitDecision refused = peek(request);
+        assertThat(refused.permitted()).isFalse();
+        assertThat(refused.outcome(0).resetMillis()).isBetween(window - 10_000, window);
+        assertThat(refused.retryAfterMillis()).isBetween(window - 10_000, window);
+        assertThat(refused.outcome(0).remaining()).isBetween(0L, 100_000L);
     }
 
     @Test

@@ -103,6 +103,7 @@ class RateLimitFallbackTest {
                 .isEqualTo(LimitPolicy.window(Algorithm.FIXED_WINDOW, 25, 1000));
         assertThat(quarter.scaled(LimitPolicy.tokenBucket(10, 1000, 40), 1))
                 .isEqualTo(LimitPolicy.tokenBucket(2, 1000, 10));
+        assertThat(quarter.scaled(LimitPolicy.gcra(10, 1000, 40), 1)).isEqualTo(LimitPolicy.gcra(2, 1000, 10));
         assertThat(quarter.scaled(LimitPolicy.window(Algorithm.SLIDING_WINDOW, 10, 1000), 5))
                 .as("a call of cost 5 must still fit").isEqualTo(LimitPolicy.window(Algorithm.SLIDING_WINDOW, 5, 1000));
         assertThat(quarter.scaled(LimitPolicy.window(Algorithm.FIXED_WINDOW, 2, 1000), 1).limit()).isEqualTo(1);

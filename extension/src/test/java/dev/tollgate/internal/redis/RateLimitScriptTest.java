@@ -55,6 +55,7 @@ class RateLimitScriptTest {
         assertThat(RateLimitScript.code(Algorithm.FIXED_WINDOW)).isEqualTo("F");
         assertThat(RateLimitScript.code(Algorithm.SLIDING_WINDOW)).isEqualTo("S");
         assertThat(RateLimitScript.code(Algorithm.TOKEN_BUCKET)).isEqualTo("T");
+        assertThat(RateLimitScript.code(Algorithm.GCRA)).isEqualTo("G");
     }
 
     @Test

@@ -65,17 +65,18 @@ class RedisRateLimitBackendTest {
         return List.of(
                 new LimitRequest("fixed", partition, LimitPolicy.window(Algorithm.FIXED_WINDOW, 100, MINUTE), cost),
                 new LimitRequest("sliding", partition, LimitPolicy.window(Algorithm.SLIDING_WINDOW, 100, MINUTE), cost),
-                new LimitRequest("bucket", partition, LimitPolicy.tokenBucket(100, MINUTE, 100), cost));
+                new LimitRequest("bucket", partition, LimitPolicy.tokenBucket(100, MINUTE, 100), cost),
+                new LimitRequest("gcra", partition, LimitPolicy.gcra(100, MINUTE, 100), cost));
     }
 
     @Test
     void everyKeyWrittenHasATtlNoLongerThanItsWindow() {
         for (int i = 0; i < 30; i++) {
             backend.acquire(allAlgorithms("user-" + (i % 7), 1 + i % 3));
-            backend.acquire(List.of(allAlgorithms("", 1).get(i % 3)));
+            backend.acquire(List.of(allAlgorithms("", 1).get(i % 4)));
         }
         List<String> keys = inspector.keys();
-        assertThat(keys).hasSize(3 * 7 + 3);
+        assertThat(keys).hasSize(4 * 7 + 4);
         for (String key : keys) {
             assertThat(inspector.pttl(key)).as("PTTL of %s", key).isBetween(1L, MINUTE);
         }
@@ -85,8 +86,9 @@ class RedisRateLimitBackendTest {
     void refusedCallsWriteNoKeyWithoutATtl() {
         LimitRequest one = new LimitRequest("tiny", "dave", LimitPolicy.window(Algorithm.SLIDING_WINDOW, 1, MINUTE), 1);
         LimitRequest bucket = new LimitRequest("tinyBucket", "dave", LimitPolicy.tokenBucket(1, MINUTE, 1), 1);
+        LimitRequest gcra = new LimitRequest("tinyGcra", "dave", LimitPolicy.gcra(1, MINUTE, 1), 1);
         for (int i = 0; i < 5; i++) {
-            backend.acquire(List.of(one, bucket));
+            backend.acquire(List.of(one, bucket, gcra));
         }
         for (String key : inspector.keys()) {
             assertThat(inspector.pttl(key)).as("PTTL of %s", key).isBetween(1L, MINUTE);
@@ -99,7 +101,7 @@ class RedisRateLimitBackendTest {
         for (int i = 0; i < 50; i++) {
             backend.acquire(allAlgorithms("erin", 1));
             backend.peek(allAlgorithms("erin", 1));
-            backend.acquire(List.of(allAlgorithms("frank", 2).get(i % 3)));
+            backend.acquire(List.of(allAlgorithms("frank", 2).get(i % 4)));
             decisions += 3;
         }
         Map<String, Long> calls = inspector.commandCalls();
@@ -112,19 +114,20 @@ class RedisRateLimitBackendTest {
 
     @Test
     void callsDecidedInOneScriptGetWhatTheyWouldHaveGotOneAfterAnother() {
-        // 80 calls on two partitions, with one to three limits each (a fixed window, a sliding window, a token
-        // bucket, 10 permits each), costs 1 to 3, a fifth of them peeks: enough to run every limit out, so that the
-        // script meets refusals, peeks and permits on keys it has already read, in every order. A token bucket
-        // refills 10 tokens in 366 days: nothing worth a token while the calls made one at a time take their time.
+        // 80 calls on two partitions, with one to four limits each (a fixed window, a sliding window, a token
+        // bucket, a GCRA, 10 permits each), costs 1 to 3, a fifth of them peeks: enough to run every limit out, so
+        // that the script meets refusals, peeks and permits on keys it has already read, in every order. A token
+        // bucket refills 10 tokens in 366 days, a GCRA's interval is 36.6 days: nothing worth a permit while the calls
+        // made one at a time take their time.
         SplittableRandom random = new SplittableRandom(20261130);
         List<List<String>> shapes = new ArrayList<>();
         Set<Integer> peeks = new HashSet<>();
         List<Long> costs = new ArrayList<>();
         for (int i = 0; i < 80; i++) {
-            List<String> limiters = new ArrayList<>(List.of("fixed", "sliding", "bucket"));
+            List<String> limiters = new ArrayList<>(List.of("fixed", "sliding", "bucket", "gcra"));
             Collections.shuffle(limiters, new Random(random.nextLong()));
             shapes.add(List.of(random.nextBoolean() ? "a" : "b",
-                    String.join(",", limiters.subList(0, 1 + random.nextInt(3)))));
+                    String.join(",", limiters.subList(0, 1 + random.nextInt(4)))));
             costs.add(1L + random.nextInt(3));
             if (random.nextInt(5) == 0) {
                 peeks.add(i);
@@ -151,7 +154,7 @@ class RedisRateLimitBackendTest {
         }
         // what is left in Redis agrees too, and every key has its TTL
         for (String partition : List.of("a", "b")) {
-            List<String> all = List.of(partition, "fixed,sliding,bucket");
+            List<String> all = List.of(partition, "fixed,sliding,bucket,gcra");
             assertThat(backend.peek(calls("together-", List.of(all), List.of(1L)).get(0)).outcomes())
                     .extracting(LimitOutcome::remaining)
                     .isEqualTo(backend.peek(calls("apart-", List.of(all), List.of(1L)).get(0)).outcomes().stream()
@@ -171,6 +174,7 @@ class RedisRateLimitBackendTest {
                 LimitPolicy policy = switch (limiter) {
                     case "fixed" -> LimitPolicy.window(Algorithm.FIXED_WINDOW, 10, 366 * 86_400_000L);
                     case "sliding" -> LimitPolicy.window(Algorithm.SLIDING_WINDOW, 10, MINUTE);
+                    case "gcra" -> LimitPolicy.gcra(10, 366 * 86_400_000L, 10);
                     default -> LimitPolicy.tokenBucket(10, 366 * 86_400_000L, 10);
                 };
                 limits.add(new LimitRequest(limiter, partition, policy, costs.get(i)));
@@ -186,13 +190,16 @@ class RedisRateLimitBackendTest {
         LimitRequest sliding = new LimitRequest("s", "mo",
                 LimitPolicy.window(Algorithm.SLIDING_WINDOW, 1000, MINUTE), 1);
         LimitRequest bucket = new LimitRequest("t", "mo", LimitPolicy.tokenBucket(1000, MINUTE, 1000), 1);
-        backend.acquire(List.of(fixed, sliding, bucket)); // the counter exists: no PEXPIRE below
+        LimitRequest gcra = new LimitRequest("g", "mo", LimitPolicy.gcra(1000, 366 * 86_400_000L, 1000), 1);
+        backend.acquire(List.of(fixed, sliding, bucket, gcra)); // the counter exists: no PEXPIRE below
         inspector.call("CONFIG", "RESETSTAT");
 
         List<RateLimitDecision> decisions = backend.decideInOneScript(
-                Collections.nCopies(50, List.of(fixed, sliding, bucket)), Set.of());
+                Collections.nCopies(50, List.of(fixed, sliding, bucket, gcra)), Set.of());
 
         assertThat(decisions).extracting(d -> d.outcome(0).remaining())
+                .isEqualTo(LongStream.rangeClosed(1, 50).map(i -> 999 - i).boxed().toList());
+        assertThat(decisions).extracting(d -> d.outcome(3).remaining())
                 .isEqualTo(LongStream.rangeClosed(1, 50).map(i -> 999 - i).boxed().toList());
         Map<String, Long> calls = inspector.commandCalls();
         assertThat(calls).containsEntry("evalsha", 1L).containsEntry("time", 1L)
@@ -200,7 +207,8 @@ class RedisRateLimitBackendTest {
                 .containsEntry("incrby", 2L)
                 .containsEntry("zremrangebyscore", 1L).containsEntry("zcard", 1L).containsEntry("zadd", 1L)
                 .containsEntry("pexpire", 1L)
-                .containsEntry("get", 1L).containsEntry("set", 1L);
+                // the token bucket's and the GCRA's
+                .containsEntry("get", 2L).containsEntry("set", 2L);
         assertThat(inspector.call("ZCARD", KEYS.key(sliding))).isEqualTo(51L);
     }
 
@@ -247,6 +255,55 @@ class RedisRateLimitBackendTest {
             assertThat(key.length()).isLessThanOrEqualTo(44);
             assertThat(inspector.pttl(key)).isPositive();
         });
+    }
+
+    @Test
+    void aGcraIsOneSmallIntegerPerPartitionExpiringAtItsArrivalTime() {
+        String partition = "p:" + "A".repeat(22); // the shape of a hashed partition
+        // 100 an hour (T = 36 s), burst 100: one permit, then two more in one call
+        LimitRequest gcra = new LimitRequest("com.acme.OrderResource/create", partition,
+                LimitPolicy.gcra(100, 3_600_000, 100), 1);
+        backend.acquire(List.of(gcra));
+        backend.acquire(List.of(new LimitRequest(gcra.limiter(), partition, gcra.policy(), 2)));
+        String key = KEYS.key(gcra);
+        assertThat(inspector.keys()).containsExactly(key);
+        assertThat(key.length()).isLessThanOrEqualTo(44);
+        assertThat(inspector.call("TYPE", key)).isEqualTo("string");
+        assertThat(inspector.call("OBJECT", "ENCODING", key)).isEqualTo("int");
+        // expires when back at rest: three intervals from the first call
+        assertThat(inspector.pttl(key)).isBetween(3 * 36_000L - 1000, 3 * 36_000L);
+        long bytes = (Long) inspector.call("MEMORY", "USAGE", key, "SAMPLES", "0");
+        System.out.printf("GCRA: MEMORY USAGE of a hashed partition's key: %d bytes%n", bytes);
+        assertThat(bytes).isLessThanOrEqualTo(100);
+    }
+
+    @Test
+    void aGcraArrivalTimeInThePastIsAtRestAndOneTooFarAheadCountsAsTheTolerance() {
+        // 10 per 10 s (T = 1 s), burst 4; stored TATs 5 s in the past, and a whole window (10 intervals) ahead
+        LimitRequest past = new LimitRequest("past", "kim", LimitPolicy.gcra(10, 10_000, 4), 1);
+        LimitRequest ahead = new LimitRequest("ahead", "kim", LimitPolicy.gcra(10, 10_000, 4), 1);
+        writeArrivalTime(past, -5_000);
+        writeArrivalTime(ahead, 10_000);
+
+        List<LimitOutcome> outcomes = backend.peek(List.of(past, ahead)).outcomes();
+
+        assertThat(outcomes.get(0).remaining()).isEqualTo(4);
+        assertThat(outcomes.get(0).resetMillis()).isZero();
+        assertThat(outcomes.get(1).permitted()).isFalse();
+        assertThat(outcomes.get(1).remaining()).isZero();
+        // at most the tolerance (4 intervals) ahead: back at rest within 4 s, a permit within 1 s
+        assertThat(outcomes.get(1).resetMillis()).isBetween(3_000L, 4_000L);
+        assertThat(outcomes.get(1).retryAfterMillis()).isBetween(1L, 1_000L);
+    }
+
+    /** Stores a TAT {@code ahead} ms after the server's clock, in the script's units (1/limit ms, modulo 2^52). */
+    private static void writeArrivalTime(LimitRequest request, long ahead) {
+        inspector.call("EVAL", """
+                local t = redis.call('TIME')
+                local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+                local tat = math.fmod((now + tonumber(ARGV[1])) * tonumber(ARGV[2]), 4503599627370496)
+                redis.call('SET', KEYS[1], string.format('%.0f', tat), 'PX', 60000)
+                """, "1", KEYS.key(request), String.valueOf(ahead), String.valueOf(request.policy().limit()));
     }
 
     @Test

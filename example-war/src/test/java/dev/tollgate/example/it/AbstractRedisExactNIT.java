@@ -99,9 +99,15 @@ public abstract class AbstractRedisExactNIT {
     }
 
     @Test
+    @Order(3)
+    void gcraAdmitsExactlyTheLimit() throws Exception {
+        assertExactlyTheLimit("gcra");
+    }
+
+    @Test
     @Order(4)
     void everyKeyExpires() {
-        for (String algorithm : List.of("fixed", "sliding", "bucket")) {
+        for (String algorithm : List.of("fixed", "sliding", "bucket", "gcra")) {
             assertThat(call(algorithm, "expiry").statusCode()).isEqualTo(200);
         }
 
@@ -111,7 +117,8 @@ public abstract class AbstractRedisExactNIT {
             assertThat(keys).as("Tollgate's keys").allMatch(key -> key.startsWith(KEY_START))
                     .anyMatch(key -> key.matches(".*}" + limiterId(Algorithm.FIXED_WINDOW, "exact-fixed") + "[012]"))
                     .anyMatch(key -> key.endsWith("}" + limiterId(Algorithm.SLIDING_WINDOW, "exact-sliding")))
-                    .anyMatch(key -> key.endsWith("}" + limiterId(Algorithm.TOKEN_BUCKET, "exact-bucket")));
+                    .anyMatch(key -> key.endsWith("}" + limiterId(Algorithm.TOKEN_BUCKET, "exact-bucket")))
+                    .anyMatch(key -> key.endsWith("}" + limiterId(Algorithm.GCRA, "exact-gcra")));
             assertThat(keys).allSatisfy(key -> assertThat(inspector.pttl(key)).as("PTTL of %s", key).isPositive());
         }
     }

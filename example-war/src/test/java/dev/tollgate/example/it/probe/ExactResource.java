@@ -46,4 +46,14 @@ public class ExactResource {
     public String bucket() {
         return "bucket";
     }
+
+    /** GCRA: {@code limit} at once from rest (its burst), then one every window / limit (here 3 minutes). */
+    @GET
+    @Path("gcra")
+    @Produces(MediaType.TEXT_PLAIN)
+    @RateLimit(name = "exact-gcra", limit = LIMIT, window = 1, windowUnit = ChronoUnit.HOURS,
+            algorithm = RateLimit.Algorithm.GCRA, key = "header:" + ROUND_HEADER)
+    public String gcra() {
+        return "gcra";
+    }
 }

@@ -469,14 +469,16 @@ public abstract class RateLimitBackendContract {
 
     @Test
     void aSlidingWindowFreesPermitsAsTheirEntriesAge() throws InterruptedException {
-        LimitRequest request = request(freshLimiter(), policy(Algorithm.SLIDING_WINDOW, 2, 1000));
+        // A 2 s window and entries 1 s apart: the last step has a second of slack on a busy machine (with 1 s and
+        // 500 ms, a stall of half a second once let the second entry age out too).
+        LimitRequest request = request(freshLimiter(), policy(Algorithm.SLIDING_WINDOW, 2, 2000));
         assertThat(acquire(request).permitted()).isTrue();
-        Thread.sleep(500);
+        Thread.sleep(1000);
         assertThat(acquire(request).permitted()).isTrue();
         RateLimitDecision refused = acquire(request);
         assertThat(refused.permitted()).isFalse();
-        // The first entry is the one to age out: at most 500 ms from now, not the full window.
-        assertThat(refused.retryAfterMillis()).isBetween(1L, 505L);
+        // The first entry is the one to age out: at most 1 s from now, not the full window.
+        assertThat(refused.retryAfterMillis()).isBetween(1L, 1005L);
         Thread.sleep(refused.retryAfterMillis() + 5);
         assertThat(acquire(request).permitted()).isTrue();
         assertThat(acquire(request).permitted()).isFalse();

@@ -24,6 +24,7 @@ final class LocalContenders {
             case "tollgate-fixed" -> new Tollgate(Algorithm.FIXED_WINDOW, partitions, limit);
             case "tollgate-sliding" -> new Tollgate(Algorithm.SLIDING_WINDOW, partitions, limit);
             case "tollgate-bucket" -> new Tollgate(Algorithm.TOKEN_BUCKET, partitions, limit);
+            case "tollgate-gcra" -> new Tollgate(Algorithm.GCRA, partitions, limit);
             case "bucket4j" -> new Bucket4jLocal(partitions, limit);
             case "resilience4j" -> new Resilience4j(partitions, limit);
             default -> throw new IllegalArgumentException("Unknown in-memory contender " + name);
@@ -36,9 +37,11 @@ final class LocalContenders {
 
         Tollgate(Algorithm algorithm, String[] partitions, Policy limit) {
             long permits = limit.permits();
-            LimitPolicy policy = algorithm == Algorithm.TOKEN_BUCKET
-                    ? LimitPolicy.tokenBucket(permits, limit.window().toMillis(), permits)
-                    : LimitPolicy.window(algorithm, permits, limit.window().toMillis());
+            LimitPolicy policy = switch (algorithm) {
+                case TOKEN_BUCKET -> LimitPolicy.tokenBucket(permits, limit.window().toMillis(), permits);
+                case GCRA -> LimitPolicy.gcra(permits, limit.window().toMillis(), permits);
+                default -> LimitPolicy.window(algorithm, permits, limit.window().toMillis());
+            };
             requests = new ArrayList<>(partitions.length);
             for (String partition : partitions) {
                 requests.add(List.of(new LimitRequest(Keys.LIMITER, partition, policy, 1)));

@@ -42,6 +42,7 @@ final class RedisContenders {
             case "tollgate-fixed" -> new Tollgate(address, Algorithm.FIXED_WINDOW, partitions, policy);
             case "tollgate-sliding" -> new Tollgate(address, Algorithm.SLIDING_WINDOW, partitions, policy);
             case "tollgate-bucket" -> new Tollgate(address, Algorithm.TOKEN_BUCKET, partitions, policy);
+            case "tollgate-gcra" -> new Tollgate(address, Algorithm.GCRA, partitions, policy);
             case "bucket4j" -> new Bucket4j(address, partitions, policy);
             case "rratelimiter" -> new RedissonRateLimiter(address, partitions, policy);
             case "incr" -> new Increment(address, partitions);
@@ -80,9 +81,12 @@ final class RedisContenders {
             backend = new RedisRateLimitBackend(RedissonClients.create(settings), true, settings.keyPrefix(),
                     settings.operationTimeout(),
                     new BackendCircuit("redis", BreakerSettings.DEFAULTS, GuardMetrics.NONE));
-            LimitPolicy policy = algorithm == Algorithm.TOKEN_BUCKET
-                    ? LimitPolicy.tokenBucket(limit.permits(), limit.window().toMillis(), limit.permits())
-                    : LimitPolicy.window(algorithm, limit.permits(), limit.window().toMillis());
+            LimitPolicy policy = switch (algorithm) {
+                case TOKEN_BUCKET -> LimitPolicy.tokenBucket(limit.permits(), limit.window().toMillis(),
+                        limit.permits());
+                case GCRA -> LimitPolicy.gcra(limit.permits(), limit.window().toMillis(), limit.permits());
+                default -> LimitPolicy.window(algorithm, limit.permits(), limit.window().toMillis());
+            };
             requests = new java.util.ArrayList<>(partitions.length);
             for (String partition : partitions) {
                 requests.add(List.of(new LimitRequest(Keys.LIMITER, partition, policy, 1)));

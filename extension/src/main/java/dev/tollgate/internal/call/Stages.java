@@ -57,6 +57,17 @@ public final class Stages {
         return outcome;
     }
 
+    /** Completes {@code target} as {@code source} completes, with its failure unwrapped. */
+    public static void relay(CompletionStage<?> source, CompletableFuture<Object> target) {
+        source.whenComplete((value, failure) -> {
+            if (failure != null) {
+                target.completeExceptionally(unwrap(failure));
+            } else {
+                target.complete(value);
+            }
+        });
+    }
+
     /**
      * The stage a method returned, as a future: the method itself when it returned one, or one that completes with
      * it. A {@code null} stage, which no caller can wait on, is reported as the method's bug.
@@ -68,13 +79,7 @@ public final class Stages {
         }
         if (returned instanceof CompletionStage<?> stage) {
             CompletableFuture<Object> future = new CompletableFuture<>();
-            stage.whenComplete((value, failure) -> {
-                if (failure != null) {
-                    future.completeExceptionally(unwrap(failure));
-                } else {
-                    future.complete(value);
-                }
-            });
+            relay(stage, future);
             return future;
         }
         if (returned == null) {

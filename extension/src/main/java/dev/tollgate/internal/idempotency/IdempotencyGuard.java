@@ -9,7 +9,6 @@ import dev.tollgate.internal.call.Stages;
 import dev.tollgate.internal.idempotency.IdempotencyEngine.Attempt;
 
 import java.security.Principal;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 

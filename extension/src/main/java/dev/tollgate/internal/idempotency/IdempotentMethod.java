@@ -1,7 +1,6 @@
 package dev.tollgate.internal.idempotency;
 
 import dev.tollgate.internal.call.ResultShape;
-import dev.tollgate.internal.idempotency.IdempotencySettings;
 
 /**
  * One {@code @Idempotent} method as the guard applies it: its settings, and what was worked out about the method

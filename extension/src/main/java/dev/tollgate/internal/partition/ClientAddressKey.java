@@ -1,7 +1,6 @@
 package dev.tollgate.internal.partition;
 
 import dev.tollgate.internal.call.Call;
-
 import dev.tollgate.internal.call.CallRequest;
 
 import java.util.List;

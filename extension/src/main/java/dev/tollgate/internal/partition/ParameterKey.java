@@ -2,7 +2,6 @@ package dev.tollgate.internal.partition;
 
 import dev.tollgate.internal.call.Call;
 
-
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;

@@ -2,7 +2,6 @@ package dev.tollgate.internal.partition;
 
 import dev.tollgate.internal.call.Call;
 
-
 /**
  * One {@code @RateLimit.key} source, parsed and checked at deployment, resolving a call's partition at call time.
  *

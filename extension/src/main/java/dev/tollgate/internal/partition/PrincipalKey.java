@@ -2,7 +2,6 @@ package dev.tollgate.internal.partition;
 
 import dev.tollgate.internal.call.Call;
 
-
 import java.security.Principal;
 
 /** {@code principal}: the caller's name; {@link #UNKNOWN} when anonymous or nameless. */

@@ -1,6 +1,5 @@
 package dev.tollgate.internal.ratelimit;
 
-import dev.tollgate.internal.ratelimit.TierSettings;
 import dev.tollgate.internal.call.Call;
 import dev.tollgate.spi.TierResolver;
 

@@ -1,6 +1,5 @@
 package dev.tollgate.internal.ratelimit;
 
-import dev.tollgate.internal.ratelimit.LimitSettings;
 import dev.tollgate.internal.partition.PartitionKey;
 
 /** One limit of a guarded method: its resolved settings and its parsed partition key. */

@@ -3,7 +3,6 @@ package dev.tollgate.internal.ratelimit;
 import dev.tollgate.internal.resilience.BackendUnavailableException;
 import dev.tollgate.RateLimitExceededException;
 import dev.tollgate.internal.call.Call;
-import dev.tollgate.internal.ratelimit.LimitSettings;
 import dev.tollgate.internal.metrics.GuardMetrics;
 
 import java.time.Duration;

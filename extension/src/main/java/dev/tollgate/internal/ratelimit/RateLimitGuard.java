@@ -128,13 +128,7 @@ public final class RateLimitGuard {
 
         private void run(Object returned) {
             if (method.shape().kind() == ResultShape.Kind.STAGE) {
-                Stages.of(returned, method.description()).whenComplete((value, failure) -> {
-                    if (failure != null) {
-                        outcome.completeExceptionally(Stages.unwrap(failure));
-                    } else {
-                        outcome.complete(value);
-                    }
-                });
+                Stages.relay(Stages.of(returned, method.description()), outcome);
             }
             // a suspended response is resumed by the method itself
         }

@@ -1,7 +1,5 @@
 package dev.tollgate.internal.resilience;
 
-import dev.tollgate.internal.resilience.BackendUnavailableException;
-
 /**
  * The circuit breaker in front of the backend is open: the call was not sent, and nothing was decided. Thrown at
  * once, without waiting for the backend.

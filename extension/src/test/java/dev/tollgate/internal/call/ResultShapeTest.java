@@ -33,6 +33,22 @@ class ResultShapeTest {
         Future<String> future();
 
         CompletableFuture<String> ejbStage();
+
+        java.util.concurrent.Flow.Publisher<String> flow();
+
+        org.reactivestreams.Publisher<String> reactiveStreams();
+
+        reactor.core.publisher.Mono<String> mono();
+
+        reactor.core.publisher.Flux<String> flux();
+
+        io.smallrye.mutiny.Uni<String> uni();
+
+        io.smallrye.mutiny.Multi<String> multi();
+
+        io.reactivex.rxjava3.core.Single<String> single();
+
+        io.reactivex.rxjava3.core.Flowable<String> flowable();
     }
 
     private static ResultShape shape(String name, boolean ejbAsynchronous) {
@@ -77,5 +93,14 @@ class ResultShapeTest {
         assertThat(shape("future", true).later()).isFalse();
         assertThatThrownBy(() -> shape("future", false)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("java.util.concurrent.Future<java.lang.String>");
+    }
+
+    /** The libraries are on the test class path through Redisson; Tollgate recognises their types by name. */
+    @Test
+    void reactiveTypesAreRefusedWhateverTheLibrary() {
+        for (String name : List.of("flow", "reactiveStreams", "mono", "flux", "uni", "multi", "single", "flowable")) {
+            assertThatThrownBy(() -> shape(name, false)).as(name).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("a reactive type");
+        }
     }
 }

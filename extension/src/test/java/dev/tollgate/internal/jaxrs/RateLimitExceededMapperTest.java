@@ -1,7 +1,6 @@
 package dev.tollgate.internal.jaxrs;
 
 import dev.tollgate.internal.ratelimit.RateLimitResults;
-
 import dev.tollgate.RateLimitExceededException;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;

@@ -1,7 +1,6 @@
 package dev.tollgate.internal.jaxrs;
 
 import dev.tollgate.internal.ratelimit.RateLimitResults;
-
 import dev.tollgate.internal.ratelimit.AppliedLimit;
 import dev.tollgate.internal.ratelimit.RateLimitResult;
 import org.junit.jupiter.api.Test;

@@ -10,7 +10,6 @@ import java.nio.charset.StandardCharsets;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-
 /** What only the in-memory store has to show: expiry on its clock to the millisecond, and its bound. */
 class InMemoryIdempotencyStoreTest {
 

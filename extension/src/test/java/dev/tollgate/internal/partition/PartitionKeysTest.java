@@ -1,7 +1,6 @@
 package dev.tollgate.internal.partition;
 
 import dev.tollgate.internal.call.Call;
-
 import dev.tollgate.spi.PartitionKeyResolver;
 import jakarta.interceptor.InvocationContext;
 import org.junit.jupiter.api.Test;

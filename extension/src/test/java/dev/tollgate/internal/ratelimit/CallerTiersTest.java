@@ -2,7 +2,6 @@ package dev.tollgate.internal.ratelimit;
 
 import dev.tollgate.internal.config.TierSettingsReader;
 import dev.tollgate.internal.config.DeploymentProblems;
-import dev.tollgate.internal.ratelimit.TierSettings;
 import dev.tollgate.internal.call.Call;
 import dev.tollgate.internal.call.CallRequest;
 import dev.tollgate.spi.PartitionKeyResolver;

@@ -1,7 +1,6 @@
 package dev.tollgate.internal.ratelimit;
 
 import dev.tollgate.RateLimit.Algorithm;
-import dev.tollgate.internal.ratelimit.LimitSettings;
 import dev.tollgate.internal.partition.PartitionKey;
 import org.junit.jupiter.api.Test;
 

@@ -3,7 +3,6 @@ package dev.tollgate.internal.ratelimit;
 import dev.tollgate.internal.resilience.BackendUnavailableException;
 import dev.tollgate.RateLimit.Algorithm;
 import dev.tollgate.RateLimit.FailureMode;
-import dev.tollgate.internal.ratelimit.LimitSettings;
 import dev.tollgate.internal.local.InMemoryRateLimitBackend;
 import dev.tollgate.internal.metrics.GuardMetrics;
 import dev.tollgate.internal.partition.PartitionKey;

@@ -46,7 +46,7 @@ public @interface RateLimit {
 
     /**
      * Permits per window (for {@link Algorithm#TOKEN_BUCKET}: permits added per window; for {@link Algorithm#GCRA}: one
-     * permit every {@code window / limit}).
+     * permit every {@code window / limit}; for {@link Algorithm#CONCURRENCY}: calls running at once).
      *
      * <p>Must be {@code > 0}; {@code 0} or less fails the deployment.
      */
@@ -54,7 +54,8 @@ public @interface RateLimit {
     long limit();
 
     /**
-     * Length of the window, in {@link #windowUnit()}s. Default 1.
+     * Length of the window, in {@link #windowUnit()}s. Default 1. For {@link Algorithm#CONCURRENCY}: the lease of a
+     * permit, at least one second.
      *
      * <p>Must be {@code > 0}, and {@code window × windowUnit} must be between 1 millisecond and 366 days;
      * anything else fails the deployment.
@@ -185,7 +186,16 @@ public @interface RateLimit {
          * period and {@link #limit()} per window in the long run, like a token bucket, in constant memory (one
          * number), with an exact retry-after.
          */
-        GCRA
+        GCRA,
+        /**
+         * How many calls of a partition may run <em>at once</em>, across all instances: {@link #limit()} permits,
+         * each taken when a call starts and given back when it ends (it returns, throws, or the stage it returned
+         * completes). {@link #window()} is the permit's lease: a running call renews it every third of a lease, and a
+         * permit whose holder died (its instance stopped) is freed one lease after its last renewal. The lease must
+         * be at least one second. A refused call is told to retry after one second; {@link #maxWait()} waits for a
+         * permit to be given back.
+         */
+        CONCURRENCY
     }
 
     /** What a limit decides while its backend (Redis) is unavailable. */

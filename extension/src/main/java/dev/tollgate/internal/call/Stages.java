@@ -5,6 +5,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.function.BiConsumer;
+import java.util.function.Supplier;
 
 /** Small helpers for results that arrive as stages. */
 public final class Stages {
@@ -53,6 +54,32 @@ public final class Stages {
             } else {
                 outcome.complete(value);
             }
+        });
+        return outcome;
+    }
+
+    /**
+     * A future that completes like {@code stage} (with its failure unwrapped), once the stage {@code action} starts
+     * when {@code stage} completes has completed too, however it did. For work that must not block the thread
+     * completing the stage (giving a permit back to Redis), but must be done before a caller acts on the outcome.
+     */
+    public static CompletableFuture<Object> afterwardAsync(CompletableFuture<Object> stage,
+                                                           Supplier<? extends CompletionStage<?>> action) {
+        CompletableFuture<Object> outcome = new CompletableFuture<>();
+        stage.whenComplete((value, failure) -> {
+            CompletionStage<?> done;
+            try {
+                done = action.get();
+            } catch (RuntimeException | Error e) {
+                done = CompletableFuture.failedFuture(e);
+            }
+            done.whenComplete((ignored, actionFailure) -> {
+                if (failure != null) {
+                    outcome.completeExceptionally(unwrap(failure));
+                } else {
+                    outcome.complete(value);
+                }
+            });
         });
         return outcome;
     }

@@ -14,4 +14,10 @@ public interface SuspendedAnswer {
 
     /** Calls {@code listener} with the failure the method resumes its response with, before the response is written. */
     void onFailure(Consumer<Throwable> listener);
+
+    /**
+     * Calls {@code listener} once, when the response is resumed (with a value or a failure, including a timeout's)
+     * or cancelled, before the response is written.
+     */
+    void onEnd(Runnable listener);
 }

@@ -86,6 +86,7 @@ public class TollgateExtension implements Extension {
     private final GuardedMethods guarded = new GuardedMethods();
     private final IdempotencyRuntime idempotency = new IdempotencyRuntime();
     private IdempotencyEngine idempotencyEngine;
+    private RateLimitEnforcer enforcer;
     private Values jsonValues;
     /**
      * The application's resolver beans, by bean class. Captured here because a {@code BeanManager} lookup from
@@ -243,7 +244,8 @@ public class TollgateExtension implements Extension {
                 .map(limit -> limit.settings().name()).distinct().toList());
         metrics.registerIdempotency(idempotentMethods.values().stream().map(IdempotentMethod::scope).distinct()
                 .toList());
-        runtime.publish(methods, new RateLimitGuard(new RateLimitEnforcer(backend, fallback, metrics),
+        enforcer = new RateLimitEnforcer(backend, fallback, metrics);
+        runtime.publish(methods, new RateLimitGuard(enforcer,
                 new CallerTiers(tiers, tierResolver), scheduler));
         readiness.publish(backend, circuit, guarded.servesDuringOutage());
         jsonValues = new Values();
@@ -257,6 +259,9 @@ public class TollgateExtension implements Extension {
 
     void close(@Observes BeforeShutdown event) {
         scheduler.close();
+        if (enforcer != null) {
+            enforcer.close();
+        }
         if (idempotencyEngine != null) {
             idempotencyEngine.close();
         }

@@ -166,6 +166,10 @@ public final class RateLimitSettingsReader {
                 if (windowMillis < 1 || windowMillis > LimitPolicy.MAX_WINDOW_MILLIS) {
                     valid = members.invalid("window", "window x windowUnit must be between 1 ms and 366 days",
                             window + " " + windowUnit.name());
+                } else if (algorithm == Algorithm.CONCURRENCY && windowMillis < LimitPolicy.MIN_LEASE_MILLIS) {
+                    valid = members.invalid("window", "a CONCURRENCY limit's window is the lease of its permits,"
+                            + " renewed every third of it while a call runs, and must be at least 1 second",
+                            window + " " + windowUnit.name());
                 }
             }
             if (burst < 0) {

@@ -1,6 +1,7 @@
 package dev.tollgate.internal.idempotency;
 
-import java.util.concurrent.ScheduledFuture;
+import dev.tollgate.internal.lease.LeaseRenewals;
+
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -20,7 +21,7 @@ public final class HeldClaim {
     private final String key;
     private final String owner;
     private final AtomicBoolean finished = new AtomicBoolean();
-    private volatile ScheduledFuture<?> renewal;
+    private volatile LeaseRenewals.Renewal renewal;
 
     HeldClaim(IdempotencyStore store, String scope, String key, String owner) {
         this.store = store;
@@ -29,21 +30,19 @@ public final class HeldClaim {
         this.owner = owner;
     }
 
-    void renewWith(LeaseRenewals renewals) {
-        renewal = renewals.start(this);
+    void renewWith(LeaseRenewals renewals, long leaseMillis) {
+        // Completed or released meanwhile (the stop is on its way), or the lease ran out and another call claimed
+        // the key: either way renew answers false, and there is nothing left to keep.
+        renewal = renewals.start(() -> !finished.get() && store.renew(key, owner, leaseMillis), leaseMillis);
         if (finished.get()) {
             stopRenewing();
         }
     }
 
-    boolean renew(long leaseMillis) {
-        return !finished.get() && store.renew(key, owner, leaseMillis);
-    }
-
     void stopRenewing() {
-        ScheduledFuture<?> current = renewal;
+        LeaseRenewals.Renewal current = renewal;
         if (current != null) {
-            current.cancel(false);
+            current.stop();
         }
     }
 

@@ -3,6 +3,7 @@ package dev.tollgate.internal.idempotency;
 import dev.tollgate.IdempotencyConflictException;
 import dev.tollgate.IdempotencyKeyMismatchException;
 import dev.tollgate.Idempotent;
+import dev.tollgate.internal.lease.LeaseRenewals;
 import dev.tollgate.internal.metrics.GuardMetrics;
 import dev.tollgate.internal.resilience.BackendUnavailableException;
 import dev.tollgate.internal.resilience.CircuitOpenException;
@@ -24,7 +25,8 @@ public final class IdempotencyEngine implements AutoCloseable {
     private static final Duration CONFLICT_RETRY_AFTER = Duration.ofSeconds(1);
 
     private final IdempotencyStore store;
-    private final LeaseRenewals renewals;
+    private final LeaseRenewals renewals = new LeaseRenewals("an idempotency lease");
+    private final long leaseMillis;
     private final GuardMetrics metrics;
     private final Transactions transactions;
     private final ResponseLimits responses;
@@ -33,7 +35,7 @@ public final class IdempotencyEngine implements AutoCloseable {
     public IdempotencyEngine(IdempotencyStore store, long leaseMillis, GuardMetrics metrics,
                              Transactions transactions, ResponseLimits responses) {
         this.store = store;
-        this.renewals = new LeaseRenewals(leaseMillis);
+        this.leaseMillis = leaseMillis;
         this.metrics = metrics;
         this.transactions = transactions;
         this.responses = responses;
@@ -68,7 +70,7 @@ public final class IdempotencyEngine implements AutoCloseable {
         while (true) {
             ClaimOutcome outcome;
             try {
-                outcome = store.claim(key, fingerprint, owner, renewals.leaseMillis());
+                outcome = store.claim(key, fingerprint, owner, leaseMillis);
             } catch (BackendUnavailableException e) {
                 if (!(e instanceof CircuitOpenException)) {
                     // The claim may have reached Redis although its answer did not reach us: free it if so.
@@ -84,7 +86,7 @@ public final class IdempotencyEngine implements AutoCloseable {
             switch (outcome.state()) {
                 case CLAIMED: {
                     HeldClaim claim = new HeldClaim(store, method.scope(), key, owner);
-                    claim.renewWith(renewals);
+                    claim.renewWith(renewals, leaseMillis);
                     record(method, "executed");
                     return new Attempt(claim, null);
                 }

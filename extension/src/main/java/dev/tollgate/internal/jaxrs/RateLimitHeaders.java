@@ -1,5 +1,6 @@
 package dev.tollgate.internal.jaxrs;
 
+import dev.tollgate.RateLimit.Algorithm;
 import dev.tollgate.internal.ratelimit.AppliedLimit;
 import dev.tollgate.internal.ratelimit.LimitOutcome;
 import dev.tollgate.internal.ratelimit.LimitPolicy;
@@ -18,7 +19,9 @@ import java.util.Map;
  * <ul>
  *   <li>{@code RateLimit-Policy} and {@code RateLimit}: draft-ietf-httpapi-ratelimit-headers (syntax unchanged from
  *       draft 08 to 11), structured-field lists with one member per limit, named by the limiter:
- *       {@code "name";q=<quota>;w=<window seconds>} and {@code "name";r=<remaining>;t=<seconds>}.</li>
+ *       {@code "name";q=<quota>;w=<window seconds>} and {@code "name";r=<remaining>;t=<seconds>}; a
+ *       {@code CONCURRENCY} limit is {@code "name";q=<calls at once>;qu="concurrent-requests"} and
+ *       {@code "name";r=<calls that may still start>}, without {@code w} and {@code t}.</li>
  *   <li>{@code X-RateLimit-Limit}, {@code X-RateLimit-Remaining}, {@code X-RateLimit-Reset}: the de-facto headers
  *       (GitHub's convention), which describe one limit only: the most restrictive, see {@link #mostRestrictive}.</li>
  *   <li>{@code Retry-After}: whole seconds, rounded up, see {@link #retryAfterSeconds}.</li>
@@ -70,9 +73,13 @@ public final class RateLimitHeaders {
                 out.append(", ");
             }
             LimitPolicy policy = limit.policy();
-            out.append(sfString(limit.name()))
-                    .append(";q=").append(cap(policy.capacity()))
-                    .append(";w=").append(windowSeconds(policy));
+            out.append(sfString(limit.name())).append(";q=").append(cap(policy.capacity()));
+            if (policy.algorithm() == Algorithm.CONCURRENCY) {
+                // calls at once: no window (the window of a concurrency limit is a lease, nothing a client can use)
+                out.append(";qu=\"concurrent-requests\"");
+            } else {
+                out.append(";w=").append(windowSeconds(policy));
+            }
         }
         return out.toString();
     }
@@ -87,8 +94,11 @@ public final class RateLimitHeaders {
             }
             LimitOutcome outcome = result.decision().outcome(i);
             out.append(sfString(limits.get(i).name()))
-                    .append(";r=").append(cap(outcome.remaining()))
-                    .append(";t=").append(seconds(outcome));
+                    .append(";r=").append(cap(outcome.remaining()));
+            if (limits.get(i).policy().algorithm() != Algorithm.CONCURRENCY) {
+                // A concurrency permit comes back when a running call ends: no time to announce.
+                out.append(";t=").append(seconds(outcome));
+            }
         }
         return out.toString();
     }

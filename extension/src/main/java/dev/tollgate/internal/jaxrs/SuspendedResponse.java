@@ -11,12 +11,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 /**
  * The {@link AsyncResponse} a guarded method answers through, passed to the method in place of the runtime's: it
  * tells the guards of a failure the method resumes the response with (so that an idempotent call's key is freed
- * before the error response is written), and lets a guard resume the response with a refusal. Everything else
+ * before the error response is written) and of its end (so that a concurrency permit is given back before the response
+ * is written), and lets a guard resume the response with a refusal. Everything else
  * goes straight to the runtime's response.
  *
  * <p>A timeout is a failure too: without a timeout handler, the runtime answers it with a
@@ -29,6 +31,8 @@ public final class SuspendedResponse implements AsyncResponse, SuspendedAnswer {
 
     private final AsyncResponse response;
     private final List<Consumer<Throwable>> failureListeners = new CopyOnWriteArrayList<>();
+    private final List<Runnable> endListeners = new CopyOnWriteArrayList<>();
+    private final AtomicBoolean ended = new AtomicBoolean();
     /** The method's own timeout handler, or {@code null}. */
     private volatile TimeoutHandler timeoutHandler;
 
@@ -70,7 +74,22 @@ public final class SuspendedResponse implements AsyncResponse, SuspendedAnswer {
     }
 
     @Override
+    public void onEnd(Runnable listener) {
+        endListeners.add(listener);
+    }
+
+    /** The response ends now: tells the end listeners, once, before it is written. */
+    private void ending() {
+        if (ended.compareAndSet(false, true)) {
+            for (Runnable listener : endListeners) {
+                listener.run();
+            }
+        }
+    }
+
+    @Override
     public boolean resume(Object value) {
+        ending();
         return response.resume(value);
     }
 
@@ -79,21 +98,25 @@ public final class SuspendedResponse implements AsyncResponse, SuspendedAnswer {
         for (Consumer<Throwable> listener : failureListeners) {
             listener.accept(failure);
         }
+        ending();
         return response.resume(failure);
     }
 
     @Override
     public boolean cancel() {
+        ending();
         return response.cancel();
     }
 
     @Override
     public boolean cancel(int retryAfter) {
+        ending();
         return response.cancel(retryAfter);
     }
 
     @Override
     public boolean cancel(Date retryAfter) {
+        ending();
         return response.cancel(retryAfter);
     }
 

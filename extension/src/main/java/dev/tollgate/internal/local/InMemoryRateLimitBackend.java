@@ -13,6 +13,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Rate-limit state in this JVM's memory. It is the backend when no Redis is configured; with Redis,
@@ -23,9 +24,11 @@ import java.util.Optional;
  *
  * <h2>State</h2>
  * One mutable {@link LimitState} per (limiter, partition), of the class of its algorithm
- * ({@link FixedWindowCounter}, {@link SlidingWindowLog}, {@link TokenBucket}, {@link TheoreticalArrivalTime}), in a
+ * ({@link FixedWindowCounter}, {@link SlidingWindowLog}, {@link TokenBucket}, {@link TheoreticalArrivalTime},
+ * {@link ConcurrencyPermits}), in a
  * Caffeine cache. Each entry expires at the moment it stops mattering ({@link LimitState#expiresAtMillis()}): the end
- * of a fixed window, one window after a sliding log's newest entry, the moment a bucket is full again, a GCRA's TAT.
+ * of a fixed window, one window after a sliding log's newest entry, the moment a bucket is full again, a GCRA's TAT,
+ * the end of the last lease of a concurrency limit's permits (or as soon as the last one is given back).
  * Up to then a missing entry would answer differently; from then on it answers the same, so expiry never changes a
  * decision.
  *
@@ -103,7 +106,65 @@ public final class InMemoryRateLimitBackend implements RateLimitBackend {
 
     @Override
     public RateLimitDecision acquire(List<LimitRequest> limits) {
+        LimitRequest.requireHolders(limits);
         return decide(limits, true);
+    }
+
+    /**
+     * Gives back each holder's permits, at once. A holder is looked for in its partition and then in its limiter's
+     * overflow partition, where it took its permits if it came while the store was full.
+     */
+    @Override
+    public CompletableFuture<Void> release(List<LimitRequest> held) {
+        for (LimitRequest request : held) {
+            withPermits(request, (key, permits, now) -> {
+                if (!permits.release(request.holder())) {
+                    return false;
+                }
+                if (permits.empty()) {
+                    states.invalidate(key);
+                }
+                return true;
+            });
+        }
+        return CompletableFuture.completedFuture(null);
+    }
+
+    @Override
+    public boolean renew(List<LimitRequest> held) {
+        boolean all = true;
+        for (LimitRequest request : held) {
+            all &= withPermits(request, (key, permits, now) -> {
+                if (!permits.renew(request.holder(), request.policy().windowMillis(), now)) {
+                    return false;
+                }
+                states.put(key, permits); // moves the entry's expiry to the renewed lease
+                return true;
+            });
+        }
+        return all;
+    }
+
+    private interface PermitsAction {
+        boolean apply(LimitKey key, ConcurrencyPermits permits, long now);
+    }
+
+    /** Applies {@code action} to the permits of {@code request}'s partition, else its overflow partition's. */
+    private boolean withPermits(LimitRequest request, PermitsAction action) {
+        for (LimitKey key : new LimitKey[] {LimitKey.of(request),
+                new LimitKey(request.limiter(), OVERFLOW_PARTITION)}) {
+            int[] stripes = locks.stripesOf(new LimitKey[] {key});
+            locks.lockAll(stripes);
+            try {
+                if (states.getIfPresent(key) instanceof ConcurrencyPermits permits
+                        && action.apply(key, permits, clock.millis())) {
+                    return true;
+                }
+            } finally {
+                locks.unlockAll(stripes);
+            }
+        }
+        return false;
     }
 
     @Override
@@ -163,7 +224,8 @@ public final class InMemoryRateLimitBackend implements RateLimitBackend {
         for (int i = 0; i < keys.length; i++) {
             LimitRequest limit = limits.get(i);
             if (permitted) {
-                outcomes[i] = current[i].consume(limit.policy(), limit.cost(), now);
+                outcomes[i] = current[i] instanceof ConcurrencyPermits permits
+                        ? permits.take(limit, now) : current[i].consume(limit.policy(), limit.cost(), now);
                 // Stores a new state, and for a stored one moves its expiry to what consume just set.
                 states.put(keys[i], current[i]);
             } else {
@@ -196,6 +258,7 @@ public final class InMemoryRateLimitBackend implements RateLimitBackend {
             case SLIDING_WINDOW -> stored instanceof SlidingWindowLog log ? log : new SlidingWindowLog();
             case TOKEN_BUCKET -> stored instanceof TokenBucket bucket ? bucket : new TokenBucket(policy, now);
             case GCRA -> stored instanceof TheoreticalArrivalTime tat ? tat : new TheoreticalArrivalTime();
+            case CONCURRENCY -> stored instanceof ConcurrencyPermits permits ? permits : new ConcurrencyPermits();
         };
     }
 

@@ -13,7 +13,7 @@ import dev.tollgate.internal.ratelimit.LimitPolicy;
  * rest.
  */
 sealed interface LimitState permits FixedWindowCounter, SlidingWindowLog, TokenBucket,
-        TheoreticalArrivalTime {
+        TheoreticalArrivalTime, ConcurrencyPermits {
 
     /**
      * Whether a call of {@code cost} has room now. Used by acquire only, before anything is consumed: it may forget

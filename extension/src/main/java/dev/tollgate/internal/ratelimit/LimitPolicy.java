@@ -11,7 +11,7 @@ import java.util.Objects;
  * @param algorithm    how permits are counted
  * @param limit        permits per window (token bucket: refill per window; GCRA: one permit per window / limit),
  *                     {@code > 0}
- * @param windowMillis window length in milliseconds, {@code > 0}
+ * @param windowMillis window length in milliseconds, {@code > 0}; for {@code CONCURRENCY} the permits' lease
  * @param capacity     most permits available at once: {@code limit} for windows, the burst for a token bucket and a
  *                     GCRA
  */
@@ -33,6 +33,12 @@ public record LimitPolicy(Algorithm algorithm, long limit, long windowMillis, lo
      */
     public static final long MAX_GCRA_TOLERANCE = 1L << 50;
 
+    /**
+     * Shortest lease of a {@code CONCURRENCY} permit: renewals come every third of a lease, and one that came later
+     * than a lease (a pause of the JVM, a slow store) would free a running call's permit.
+     */
+    public static final long MIN_LEASE_MILLIS = 1000;
+
     public LimitPolicy {
         Objects.requireNonNull(algorithm, "algorithm");
         if (limit <= 0 || limit > MAX_PERMITS) {
@@ -48,6 +54,10 @@ public record LimitPolicy(Algorithm algorithm, long limit, long windowMillis, lo
         if (!hasBurst(algorithm) && capacity != limit) {
             throw new IllegalArgumentException(
                     "capacity must equal limit for " + algorithm + ", was " + capacity + " with limit " + limit);
+        }
+        if (algorithm == Algorithm.CONCURRENCY && windowMillis < MIN_LEASE_MILLIS) {
+            throw new IllegalArgumentException("the lease (windowMillis) of a CONCURRENCY limit must be at least "
+                    + MIN_LEASE_MILLIS + ", was " + windowMillis);
         }
         if (algorithm == Algorithm.GCRA && !gcraToleranceFits(capacity, windowMillis)) {
             throw new IllegalArgumentException("capacity x windowMillis must be at most " + MAX_GCRA_TOLERANCE
@@ -65,7 +75,10 @@ public record LimitPolicy(Algorithm algorithm, long limit, long windowMillis, lo
         return windowMillis > 0 && burst <= MAX_GCRA_TOLERANCE / windowMillis;
     }
 
-    /** A fixed or sliding window (or a GCRA whose burst is its limit): {@code limit} permits per window. */
+    /**
+     * A fixed or sliding window (or a GCRA whose burst is its limit): {@code limit} permits per window; or
+     * {@code limit} concurrent calls, each permit leased for {@code windowMillis}.
+     */
     public static LimitPolicy window(Algorithm algorithm, long limit, long windowMillis) {
         return new LimitPolicy(algorithm, limit, windowMillis, limit);
     }
@@ -73,6 +86,11 @@ public record LimitPolicy(Algorithm algorithm, long limit, long windowMillis, lo
     /** A token bucket holding up to {@code burst} tokens, refilled by {@code limit} per window. */
     public static LimitPolicy tokenBucket(long limit, long windowMillis, long burst) {
         return new LimitPolicy(Algorithm.TOKEN_BUCKET, limit, windowMillis, burst);
+    }
+
+    /** At most {@code limit} calls at once, each permit leased for {@code leaseMillis} and renewed while it runs. */
+    public static LimitPolicy concurrency(long limit, long leaseMillis) {
+        return new LimitPolicy(Algorithm.CONCURRENCY, limit, leaseMillis, limit);
     }
 
     /** A GCRA: one permit per {@code windowMillis / limit}, up to {@code burst} at once from rest. */

@@ -10,8 +10,16 @@ import java.util.Objects;
  *                  Never contains braces, so it can serve as a Redis hash tag.
  * @param policy    the limit's rules
  * @param cost      permits the call takes, in {@code [1, policy.capacity()]}
+ * @param holder    for a {@code CONCURRENCY} limit that an acquire may grant, who holds the permits: unique per call
+ *                  (see {@link PermitHolders}), so that the call alone can renew and give them back; {@code null}
+ *                  otherwise (a peek needs none)
  */
-public record LimitRequest(String limiter, String partition, LimitPolicy policy, long cost) {
+public record LimitRequest(String limiter, String partition, LimitPolicy policy, long cost, String holder) {
+
+    /** A request without a holder: any limit but a {@code CONCURRENCY} one to acquire. */
+    public LimitRequest(String limiter, String partition, LimitPolicy policy, long cost) {
+        this(limiter, partition, policy, cost, null);
+    }
 
     public LimitRequest {
         Objects.requireNonNull(limiter, "limiter");
@@ -23,9 +31,56 @@ public record LimitRequest(String limiter, String partition, LimitPolicy policy,
         if (partition.indexOf('{') >= 0 || partition.indexOf('}') >= 0) {
             throw new IllegalArgumentException("partition must not contain braces, was " + partition);
         }
+        if (holder != null && (policy.algorithm() != dev.tollgate.RateLimit.Algorithm.CONCURRENCY
+                || !PermitHolders.valid(holder))) {
+            throw new IllegalArgumentException("a holder is for CONCURRENCY limits only, from PermitHolders, was "
+                    + holder + " for " + policy.algorithm());
+        }
         if (cost < 1 || cost > policy.capacity()) {
             throw new IllegalArgumentException(
                     "cost must be in [1, " + policy.capacity() + "], was " + cost);
         }
+    }
+
+    /** Whether an acquire of this request takes permits that must be given back: a {@code CONCURRENCY} limit's. */
+    public boolean holds() {
+        return policy.algorithm() == dev.tollgate.RateLimit.Algorithm.CONCURRENCY;
+    }
+
+    /**
+     * Checks what an acquire of {@code limits} needs: a holder for every {@code CONCURRENCY} limit.
+     *
+     * @throws IllegalArgumentException naming the limiter otherwise
+     */
+    public static void requireHolders(java.util.List<LimitRequest> limits) {
+        for (LimitRequest limit : limits) {
+            if (limit.holds() && limit.holder() == null) {
+                throw new IllegalArgumentException("the CONCURRENCY limit " + limit.limiter()
+                        + " needs a holder to be acquired");
+            }
+        }
+    }
+
+    /**
+     * The names of the permits an acquire of this request takes: its holder's name for a call of cost 1, else
+     * {@code <holder>#1} to {@code <holder>#<cost>} (as {@code rate_limit.lua} names them).
+     */
+    public java.util.List<String> permitNames() {
+        if (holder == null) {
+            throw new IllegalStateException("the request for " + limiter + " has no holder");
+        }
+        if (cost == 1) {
+            return java.util.List.of(holder);
+        }
+        java.util.List<String> names = new java.util.ArrayList<>((int) cost);
+        for (long j = 1; j <= cost; j++) {
+            names.add(holder + "#" + j);
+        }
+        return names;
+    }
+
+    /** This request held by {@code holder}. */
+    public LimitRequest heldBy(String holder) {
+        return new LimitRequest(limiter, partition, policy, cost, holder);
     }
 }

@@ -3,7 +3,9 @@ package dev.tollgate.internal.ratelimit;
 import dev.tollgate.internal.resilience.BackendUnavailableException;
 import dev.tollgate.RateLimitExceededException;
 import dev.tollgate.internal.call.Call;
+import dev.tollgate.internal.lease.LeaseRenewals;
 import dev.tollgate.internal.metrics.GuardMetrics;
+import dev.tollgate.internal.resilience.CircuitOpenException;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,12 +19,23 @@ import java.util.concurrent.TimeUnit;
  * <p>Shadow limits decide and report like the others but never stop a call. When only shadow limits refuse, the
  * call goes ahead, and since the backend decided all limits together (and so consumed nothing), the enforced limits
  * are asked again on their own, so that a call that runs always takes its permits from them.
+ *
+ * <p>A call with {@code CONCURRENCY} limits gets a holder name ({@link PermitHolders}); an admitted call's result
+ * carries the permits it took ({@link HeldPermits}), whose leases are renewed from then until the caller gives them
+ * back. A call refused by a concurrency limit cannot know when a permit comes back (when another call ends), so
+ * within its {@code maxWait} it asks again every {@value #MIN_POLL_MILLIS} ms at first, backing off to every
+ * {@value #MAX_POLL_MILLIS} ms.
  */
-public final class RateLimitEnforcer {
+public final class RateLimitEnforcer implements AutoCloseable {
+
+    /** First pause of a call waiting for a concurrency permit; doubles on each refusal up to {@link #MAX_POLL_MILLIS}. */
+    static final long MIN_POLL_MILLIS = 10;
+    static final long MAX_POLL_MILLIS = 100;
 
     private final RateLimitBackend backend;
     private final RateLimitFallback fallback;
     private final GuardMetrics metrics;
+    private final LeaseRenewals renewals = new LeaseRenewals("a concurrency permit's lease");
 
     /**
      * @param fallback decides while {@code backend} is unavailable; {@code null} when the backend cannot be (in
@@ -66,10 +79,19 @@ public final class RateLimitEnforcer {
         List<GuardedLimit> limits = method.limits();
         List<LimitRequest> requests = new ArrayList<>(limits.size());
         List<AppliedLimit> applied = new ArrayList<>(limits.size());
+        String holder = null;
         for (GuardedLimit limit : limits) {
             LimitSettings settings = limit.settings();
             LimitPolicy policy = settings.policyFor(tier);
-            requests.add(new LimitRequest(settings.name(), limit.key().resolve(call), policy, settings.cost()));
+            LimitRequest request = new LimitRequest(settings.name(), limit.key().resolve(call), policy,
+                    settings.cost());
+            if (request.holds()) {
+                if (holder == null) {
+                    holder = PermitHolders.next();
+                }
+                request = request.heldBy(holder);
+            }
+            requests.add(request);
             applied.add(new AppliedLimit(settings.name(), policy));
         }
         return new Attempt(limits, requests, applied,
@@ -84,6 +106,9 @@ public final class RateLimitEnforcer {
         private final List<AppliedLimit> applied;
         private final long deadline;
         private long waitMillis;
+        private int polls;
+        /** The backend that decided the last acquire: the one that holds what it granted. */
+        private RateLimitBackend decidedBy;
 
         private Attempt(List<GuardedLimit> limits, List<LimitRequest> requests, List<AppliedLimit> applied,
                         long deadline) {
@@ -100,22 +125,122 @@ public final class RateLimitEnforcer {
         public RateLimitResult decide() {
             RateLimitDecision decision = acquire(limits, requests);
             if (decision.permitted()) {
-                return recorded(limits, new RateLimitResult(applied, decision, true));
+                return recorded(limits, new RateLimitResult(applied, decision, true, held(requests)));
             }
             if (!refusedByEnforced(limits, decision)) {
-                decision = acquireEnforced(limits, requests, decision);
+                decision = acquireEnforced(decision);
                 if (!refusedByEnforced(limits, decision)) {
-                    return recorded(limits, new RateLimitResult(applied, decision, false));
+                    return recorded(limits, new RateLimitResult(applied, decision, false, held(enforced(requests))));
                 }
                 // An enforced limit ran out between the two calls: its refusal stands.
             }
-            long wait = enforcedRetryAfter(limits, decision);
+            long wait = 0;
+            boolean polling = false;
+            for (int i = 0; i < limits.size(); i++) {
+                if (!limits.get(i).settings().shadow() && !decision.outcome(i).permitted()) {
+                    if (requests.get(i).holds()) {
+                        polling = true;
+                    } else {
+                        wait = Math.max(wait, decision.outcome(i).retryAfterMillis());
+                    }
+                }
+            }
             long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
-            if (wait > left) {
+            if (wait > left || (polling && left <= 0)) {
                 return recorded(limits, new RateLimitResult(applied, decision, true));
+            }
+            if (polling) {
+                // No one can say when a concurrency permit comes back: ask again soon, and once more at the deadline.
+                long poll = Math.min(MAX_POLL_MILLIS, MIN_POLL_MILLIS << Math.min(polls++, 4));
+                wait = Math.max(wait, Math.min(poll, left));
             }
             waitMillis = Math.max(1, wait);
             return null;
+        }
+
+        /** Asks the backend; while it is unavailable, the limits' failure modes decide. */
+        private RateLimitDecision acquire(List<GuardedLimit> askedLimits, List<LimitRequest> asked) {
+            try {
+                decidedBy = backend;
+                return backend.acquire(asked);
+            } catch (BackendUnavailableException e) {
+                if (!(e instanceof CircuitOpenException)) {
+                    // Permits may have been taken although the answer did not come back: give them back if so.
+                    releaseQuietly(asked);
+                }
+                if (fallback == null) {
+                    throw e;
+                }
+                decidedBy = fallback.local();
+                return fallback.decide(askedLimits, asked, e);
+            }
+        }
+
+        /** Only shadow limits refused: takes the enforced limits' permits on their own and merges the outcomes. */
+        private RateLimitDecision acquireEnforced(RateLimitDecision first) {
+            List<LimitRequest> enforced = enforced(requests);
+            if (enforced.isEmpty()) {
+                return first;
+            }
+            RateLimitDecision second = acquire(enforcedLimits(), enforced);
+            List<LimitOutcome> outcomes = new ArrayList<>(limits.size());
+            int next = 0;
+            for (int i = 0; i < limits.size(); i++) {
+                outcomes.add(limits.get(i).settings().shadow() ? first.outcome(i) : second.outcome(next++));
+            }
+            return new RateLimitDecision(false, outcomes);
+        }
+
+        private List<GuardedLimit> enforcedLimits() {
+            List<GuardedLimit> enforced = new ArrayList<>();
+            for (GuardedLimit limit : limits) {
+                if (!limit.settings().shadow()) {
+                    enforced.add(limit);
+                }
+            }
+            return enforced;
+        }
+
+        private List<LimitRequest> enforced(List<LimitRequest> all) {
+            List<LimitRequest> enforced = new ArrayList<>();
+            for (int i = 0; i < limits.size(); i++) {
+                if (!limits.get(i).settings().shadow()) {
+                    enforced.add(all.get(i));
+                }
+            }
+            return enforced;
+        }
+
+        /** The permits an admitting acquire of {@code granted} took, renewed from now on. */
+        private HeldPermits held(List<LimitRequest> granted) {
+            List<LimitRequest> held = new ArrayList<>(1);
+            for (LimitRequest request : granted) {
+                if (request.holds()) {
+                    held.add(request);
+                }
+            }
+            if (held.isEmpty()) {
+                return HeldPermits.NONE;
+            }
+            HeldPermits permits = new HeldPermits(decidedBy, held);
+            permits.renewWith(renewals);
+            return permits;
+        }
+
+        private void releaseQuietly(List<LimitRequest> asked) {
+            List<LimitRequest> held = new ArrayList<>(1);
+            for (LimitRequest request : asked) {
+                if (request.holds()) {
+                    held.add(request);
+                }
+            }
+            if (!held.isEmpty()) {
+                try {
+                    backend.release(held);
+                } catch (RuntimeException ignored) {
+                    // Still unreachable: the lease frees the permits.
+                }
+            }
         }
 
         /** How long to wait before asking again, after {@link #decide()} answered {@code null}. */
@@ -157,41 +282,6 @@ public final class RateLimitEnforcer {
         }
     }
 
-    /** Asks the backend; while it is unavailable, the limits' failure modes decide. */
-    private RateLimitDecision acquire(List<GuardedLimit> limits, List<LimitRequest> requests) {
-        try {
-            return backend.acquire(requests);
-        } catch (BackendUnavailableException e) {
-            if (fallback == null) {
-                throw e;
-            }
-            return fallback.decide(limits, requests, e);
-        }
-    }
-
-    /** Only shadow limits refused: takes the enforced limits' permits on their own and merges the outcomes. */
-    private RateLimitDecision acquireEnforced(List<GuardedLimit> limits, List<LimitRequest> requests,
-                                              RateLimitDecision first) {
-        List<LimitRequest> enforced = new ArrayList<>();
-        List<GuardedLimit> enforcedLimits = new ArrayList<>();
-        for (int i = 0; i < limits.size(); i++) {
-            if (!limits.get(i).settings().shadow()) {
-                enforced.add(requests.get(i));
-                enforcedLimits.add(limits.get(i));
-            }
-        }
-        if (enforced.isEmpty()) {
-            return first;
-        }
-        RateLimitDecision second = acquire(enforcedLimits, enforced);
-        List<LimitOutcome> outcomes = new ArrayList<>(limits.size());
-        int next = 0;
-        for (int i = 0; i < limits.size(); i++) {
-            outcomes.add(limits.get(i).settings().shadow() ? first.outcome(i) : second.outcome(next++));
-        }
-        return new RateLimitDecision(false, outcomes);
-    }
-
     private static boolean refusedByEnforced(List<GuardedLimit> limits, RateLimitDecision decision) {
         for (int i = 0; i < limits.size(); i++) {
             if (!decision.outcome(i).permitted() && !limits.get(i).settings().shadow()) {
@@ -199,16 +289,6 @@ public final class RateLimitEnforcer {
             }
         }
         return false;
-    }
-
-    private static long enforcedRetryAfter(List<GuardedLimit> limits, RateLimitDecision decision) {
-        long wait = 0;
-        for (int i = 0; i < limits.size(); i++) {
-            if (!limits.get(i).settings().shadow()) {
-                wait = Math.max(wait, decision.outcome(i).retryAfterMillis());
-            }
-        }
-        return wait;
     }
 
     /**
@@ -236,5 +316,11 @@ public final class RateLimitEnforcer {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while waiting for a rate-limit permit", e);
         }
+    }
+
+    /** Stops renewing leases: the application is stopping. */
+    @Override
+    public void close() {
+        renewals.close();
     }
 }

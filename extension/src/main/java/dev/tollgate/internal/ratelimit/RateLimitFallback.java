@@ -105,7 +105,7 @@ public final class RateLimitFallback {
     /** {@code request} as this instance decides it on its own: its policy scaled by the local share. */
     private LimitRequest local(LimitRequest request) {
         return new LimitRequest(request.limiter(), request.partition(), scaled(request.policy(), request.cost()),
-                request.cost());
+                request.cost(), request.holder());
     }
 
     /** The outcome of an {@code ALLOW} limit: permitted, nothing counted, so the whole capacity remains. */

@@ -21,6 +21,11 @@ import java.util.function.Supplier;
  * call answering through a suspended JAX-RS response has its response resumed with it; neither waits on a thread
  * for {@code maxWait}: the next decision is scheduled, and the method runs on the scheduler's thread once
  * admitted. Other calls are refused by throwing, and wait on their own thread.
+ *
+ * <p>The {@code CONCURRENCY} permits an admitted call took are given back when the call ends: when the method returns
+ * or throws; for a stage, when it completes (the caller's stage completes after the permits are back, without
+ * blocking the thread that completes it); for a suspended response, when it is resumed or cancelled, before the
+ * response is written; for an EJB asynchronous method's {@code Future}, when it is done.
  */
 public final class RateLimitGuard {
 
@@ -49,7 +54,7 @@ public final class RateLimitGuard {
         if (!method.shape().later()) {
             RateLimitResult result = enforcer.enforce(method, call, tier);
             if (admitted(method, call, result)) {
-                return proceed.proceed();
+                return holding(method, call, result.permits(), proceed);
             }
             throw RateLimitEnforcer.refusal(method, result);
         }
@@ -61,7 +66,7 @@ public final class RateLimitGuard {
             return refuse(method, call, e);
         }
         if (result != null) {
-            return admitted(method, call, result) ? proceed.proceed()
+            return admitted(method, call, result) ? holding(method, call, result.permits(), proceed)
                     : refuse(method, call, RateLimitEnforcer.refusal(method, result));
         }
         // Leaving the caller's thread: take what is only visible there now.
@@ -69,6 +74,35 @@ public final class RateLimitGuard {
         CompletableFuture<Object> outcome = new CompletableFuture<>();
         schedule(new Later(method, call, proceed, attempt, outcome), attempt.waitMillis());
         return method.shape().kind() == ResultShape.Kind.SUSPENDED ? null : outcome;
+    }
+
+    /** Runs the call, and gives {@code permits} back when it ends, however it ends. */
+    private static Object holding(GuardedMethod method, Call call, HeldPermits permits, Proceed proceed)
+            throws Exception {
+        if (!permits.any()) {
+            return proceed.proceed();
+        }
+        ResultShape.Kind kind = method.shape().kind();
+        if (kind == ResultShape.Kind.SUSPENDED) {
+            // Registered first: the method may resume its response before it returns.
+            call.suspended().onEnd(permits::releaseNow);
+        }
+        Object returned;
+        try {
+            returned = proceed.proceed();
+        } catch (Exception | Error e) {
+            permits.releaseNow();
+            throw e;
+        }
+        if (kind == ResultShape.Kind.STAGE) {
+            return Stages.afterwardAsync(Stages.of(returned, method.description()), permits::release);
+        }
+        if (kind == ResultShape.Kind.FUTURE && returned instanceof CompletableFuture<?> future && !future.isDone()) {
+            future.whenComplete((value, failure) -> permits.release());
+        } else if (kind != ResultShape.Kind.SUSPENDED) {
+            permits.releaseNow();
+        }
+        return returned;
     }
 
     /** Records the part of {@code result} clients see; whether the call may run. */
@@ -117,7 +151,7 @@ public final class RateLimitGuard {
                 if (result == null) {
                     schedule(this, attempt.waitMillis());
                 } else if (admitted(method, call, result)) {
-                    run(proceed.proceed());
+                    run(holding(method, call, result.permits(), proceed));
                 } else {
                     fail(RateLimitEnforcer.refusal(method, result));
                 }

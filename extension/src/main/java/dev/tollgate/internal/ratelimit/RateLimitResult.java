@@ -9,11 +9,20 @@ import java.util.List;
  * @param limits   the applied limits, in the order of the decision's outcomes
  * @param decision the backend's decision
  * @param enforced whether a refusal stops the call
+ * @param permits  the {@code CONCURRENCY} permits the call took, to give back when it ends ({@link HeldPermits#NONE}
+ *                 when it took none)
  */
-public record RateLimitResult(List<AppliedLimit> limits, RateLimitDecision decision, boolean enforced) {
+public record RateLimitResult(List<AppliedLimit> limits, RateLimitDecision decision, boolean enforced,
+                              HeldPermits permits) {
+
+    /** A result that holds no permits. */
+    public RateLimitResult(List<AppliedLimit> limits, RateLimitDecision decision, boolean enforced) {
+        this(limits, decision, enforced, HeldPermits.NONE);
+    }
 
     public RateLimitResult {
         limits = List.copyOf(limits);
+        java.util.Objects.requireNonNull(permits, "permits");
         if (limits.size() != decision.outcomes().size()) {
             throw new IllegalArgumentException(
                     limits.size() + " limits but " + decision.outcomes().size() + " outcomes");
@@ -34,6 +43,6 @@ public record RateLimitResult(List<AppliedLimit> limits, RateLimitDecision decis
             outcomes.add(outcome);
             permitted &= outcome.permitted();
         }
-        return new RateLimitResult(selected, new RateLimitDecision(permitted, outcomes), enforced);
+        return new RateLimitResult(selected, new RateLimitDecision(permitted, outcomes), enforced, permits);
     }
 }

@@ -25,7 +25,8 @@ import java.util.concurrent.CompletableFuture;
  *   <dd>the number of distinct policies {@code p}; then {@value #ARGS_PER_POLICY} values per policy: the
  *       algorithm's {@linkplain #code code}, the limit, the window in milliseconds, the capacity; then per call its
  *       number of limits {@code n}, positive for an acquire and negative for a peek, followed by
- *       {@value #ARGS_PER_LIMIT} values per limit: its policy's number (1 to {@code p}) and its cost. A batch's calls
+ *       {@value #ARGS_PER_LIMIT} values per limit: its policy's number (1 to {@code p}) and its cost (for a
+ *       {@code CONCURRENCY} limit of an acquire, {@code <cost>:<holder>}). A batch's calls
  *       mostly share their policies, so each is sent, and converted by the script, once.</dd>
  *   <dt>Reply</dt>
  *   <dd>per call: 1 if all its limits permitted it, else 0; then {@value #REPLY_PER_LIMIT} integers per limit:
@@ -84,7 +85,9 @@ final class RateLimitScript {
                     policies.add(request.policy());
                 }
                 callArgs.add(number + 1);
-                callArgs.add(request.cost());
+                // an acquire's concurrency permits are taken in the holder's name
+                callArgs.add(call.peek() || request.holder() == null
+                        ? request.cost() : request.cost() + ":" + request.holder());
             }
         }
         Object[] args = new Object[1 + ARGS_PER_POLICY * policies.size() + callArgs.size()];
@@ -130,6 +133,7 @@ final class RateLimitScript {
             case SLIDING_WINDOW -> "S";
             case TOKEN_BUCKET -> "T";
             case GCRA -> "G";
+            case CONCURRENCY -> "C";
         };
     }
 

@@ -6,7 +6,10 @@ import dev.tollgate.internal.ratelimit.RateLimitBackend;
 import dev.tollgate.internal.ratelimit.RateLimitDecision;
 import dev.tollgate.internal.redis.RateLimitScript.Call;
 import dev.tollgate.internal.resilience.BackendCircuit;
+import dev.tollgate.internal.resilience.BackendUnavailableException;
+import org.redisson.api.RScoredSortedSet;
 import org.redisson.api.RedissonClient;
+import org.redisson.client.codec.StringCodec;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -15,7 +18,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Rate limits kept in Redis, shared by every instance of an application that uses the same Redis and key prefix.
@@ -31,7 +36,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>On a Redis Cluster, limits whose keys fall in different slots (say a per-user limit and a global one) cannot
  * share a script. They are first checked without consuming, one script per slot; only if all have room are they
  * acquired, again one script per slot. The call is never admitted by a limit without room, but a call racing for
- * the last permits may consume from the slots acquired first when a later slot has since run out.
+ * the last permits may consume from the slots acquired first when a later slot has since run out (concurrency
+ * permits taken so are given back at once).
  */
 public final class RedisRateLimitBackend implements RateLimitBackend {
 
@@ -48,6 +54,8 @@ public final class RedisRateLimitBackend implements RateLimitBackend {
     private final RedissonClient client;
     private final boolean ownsClient;
     private final RateLimitScript script;
+    private final LuaScript renewal;
+    private final BackendCircuit circuit;
     private final RateLimitKeys keys;
     private final boolean cluster;
     private final BoundedWait wait;
@@ -76,6 +84,8 @@ public final class RedisRateLimitBackend implements RateLimitBackend {
         this.client = client;
         this.ownsClient = ownsClient;
         this.script = new RateLimitScript(client, timeout, circuit);
+        this.renewal = new LuaScript(client, "concurrency_renew.lua", timeout, circuit);
+        this.circuit = circuit;
         this.keys = new RateLimitKeys(keyPrefix);
         this.cluster = client.getConfig().isClusterConfig();
         this.wait = new BoundedWait(timeout.toMillis(), circuit);
@@ -92,6 +102,7 @@ public final class RedisRateLimitBackend implements RateLimitBackend {
 
     @Override
     public RateLimitDecision acquire(List<LimitRequest> limits) {
+        LimitRequest.requireHolders(limits);
         if (cluster && spansSlots(limits)) {
             return acquireAcrossSlots(limits);
         }
@@ -104,6 +115,50 @@ public final class RedisRateLimitBackend implements RateLimitBackend {
             return merge(limits, bySlot(limits), true);
         }
         return run(true, limits);
+    }
+
+    /**
+     * {@code ZREM} of the call's members, through Redisson's {@link RScoredSortedSet}, one per limit (each may live in
+     * its own slot), bounded by the operation timeout and passed through the circuit like every other command.
+     */
+    @Override
+    public CompletableFuture<Void> release(List<LimitRequest> held) {
+        long start = circuit.permit();
+        CompletableFuture<?>[] removals = new CompletableFuture<?>[held.size()];
+        for (int i = 0; i < removals.length; i++) {
+            LimitRequest request = held.get(i);
+            RScoredSortedSet<String> permits = client.getScoredSortedSet(keys.key(request), StringCodec.INSTANCE);
+            removals[i] = permits.removeAllAsync(request.permitNames()).toCompletableFuture();
+        }
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        CompletableFuture.allOf(removals).orTimeout(batchTimeout.toMillis(), TimeUnit.MILLISECONDS)
+                .whenComplete((nothing, failure) -> {
+                    if (failure == null) {
+                        circuit.succeeded(start);
+                        done.complete(null);
+                    } else {
+                        circuit.failed(start, failure);
+                        done.completeExceptionally(new BackendUnavailableException(
+                                "Redis did not take back a concurrency permit: " + failure, failure));
+                    }
+                });
+        return done;
+    }
+
+    /** One {@code concurrency_renew.lua} per limit: renewed only where every permit of the call is still there. */
+    @Override
+    public boolean renew(List<LimitRequest> held) {
+        boolean all = true;
+        for (LimitRequest request : held) {
+            List<String> names = request.permitNames();
+            Object[] args = new Object[1 + names.size()];
+            args[0] = request.policy().windowMillis();
+            for (int i = 0; i < names.size(); i++) {
+                args[1 + i] = names.get(i);
+            }
+            all &= renewal.test(List.of(keys.key(request)), args);
+        }
+        return all;
     }
 
     @Override
@@ -174,6 +229,7 @@ public final class RedisRateLimitBackend implements RateLimitBackend {
     private RateLimitDecision merge(List<LimitRequest> limits, Map<Integer, List<Integer>> slots, boolean peek) {
         LimitOutcome[] outcomes = new LimitOutcome[limits.size()];
         boolean permitted = true;
+        List<LimitRequest> taken = new ArrayList<>();
         for (List<Integer> indexes : slots.values()) {
             List<LimitRequest> group = new ArrayList<>(indexes.size());
             for (int index : indexes) {
@@ -181,10 +237,21 @@ public final class RedisRateLimitBackend implements RateLimitBackend {
             }
             RateLimitDecision part = run(peek, group);
             permitted &= part.permitted();
+            if (part.permitted() && !peek) {
+                for (LimitRequest request : group) {
+                    if (request.holds()) {
+                        taken.add(request);
+                    }
+                }
+            }
             for (int i = 0; i < indexes.size(); i++) {
                 outcomes[indexes.get(i)] = part.outcome(i);
             }
             if (!permitted && !peek) {
+                if (!taken.isEmpty()) {
+                    // Concurrency permits taken in earlier slots would be held by a call that never runs.
+                    release(taken);
+                }
                 // Later slots are not touched: what is refused here must not consume there.
                 for (int i = 0; i < outcomes.length; i++) {
                     if (outcomes[i] == null) {

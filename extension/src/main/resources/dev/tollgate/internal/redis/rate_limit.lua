@@ -8,10 +8,11 @@
 -- KEYS           the state keys of every limit of every call, in order (on a Redis Cluster all in one hash slot:
 --                the caller hash-tags them and batches by slot)
 -- ARGV           the number of policies p; then for each policy 4 values: algorithm ('F' fixed window,
---                'S' sliding window, 'T' token bucket, 'G' GCRA), limit, window (ms), capacity; then for each call:
---                its number of limits n, positive for an acquire (check all its limits, then consume from all of them
---                if all pass), negative for a peek (check only, write nothing); then for each of its limits 2 values:
---                its policy (1 to p) and its cost. A batch's calls mostly share their policies: each is sent and
+--                'S' sliding window, 'T' token bucket, 'G' GCRA, 'C' concurrency), limit, window (ms; for 'C' the
+--                lease), capacity; then for each call: its number of limits n, positive for an acquire (check all its
+--                limits, then consume from all of them if all pass), negative for a peek (check only, write nothing);
+--                then for each of its limits 2 values: its policy (1 to p) and its cost, which for a 'C' limit of an
+--                acquire is '<cost>:<holder>', the name of the call that will hold the permits. A batch's calls mostly share their policies: each is sent and
 --                converted once.
 -- Returns        for each call: all permitted (1/0), then for each of its limits: permitted (1/0), remaining,
 --                reset ms, retry-after ms
@@ -24,8 +25,8 @@
 -- most once and written at most once per script, however many of the script's calls it decides: the first call
 -- that touches a key reads it (pass 1 below), later calls work on the value held here, and the writes are made once
 -- at the end (flush). A lone permitted acquire thus makes TIME and INCRBY for a fixed window, TIME, GET and SET for
--- a token bucket or a GCRA, TIME, ZREMRANGEBYSCORE, ZCARD, ZADD and PEXPIRE for a sliding window; a batch of calls on
--- one key makes those calls once for all of them.
+-- a token bucket or a GCRA, TIME, ZREMRANGEBYSCORE, ZCARD, ZADD and PEXPIRE for a sliding window or a concurrency
+-- limit; a batch of calls on one key makes those calls once for all of them.
 --
 -- State per algorithm, chosen to be small (a key is a few dozen bytes of overhead already):
 --   F  a plain integer counter per window, in the key KEYS[i] .. d where d = (window number mod 3). The window is
@@ -54,6 +55,12 @@
 --      half the range or more is a TAT in the past, i.e. at rest. A debt above the tolerance (only after the policy
 --      changed, or the clock stepped back) counts as the tolerance. An integer string: MEMORY USAGE counts 88 bytes
 --      for a hashed partition's key.
+--   C  a sorted set of the permits held, one member per permit: the holder's name (cost 1) or '<holder>#<j>' (the j-th
+--      of a call of cost c), scored by the end of its lease (server ms). Members whose lease ended (score <= now) hold
+--      nothing; an acquire drops them first. The holder renews its lease (concurrency_renew.lua) and gives its
+--      permits back (ZREM) when its call ends. The key expires one lease after the last write: a renewal or an
+--      acquire sets every live member's lease to end no later. Reset is 0 (permits come back when calls end, not
+--      with time); a refusal's retry-after is 1 s, short, since a running call may end at any moment.
 
 if redis.replicate_commands then
     -- Redis < 5 replicates scripts verbatim by default, which a script reading TIME may not do.
@@ -134,7 +141,7 @@ while call <= #ARGV do
         local algorithm = policy[p]
         local limit = policy[p + 1]
         local window = policy[p + 2]
-        local cost = tonumber(ARGV[at + 1])
+        local cost = tonumber(ARGV[at + 1]) or tonumber(string.match(ARGV[at + 1], '^%d+'))
         local key = KEYS[base + i]
         local record = state[key]
         local ok
@@ -218,10 +225,25 @@ while call <= #ARGV do
                 record = { debt, units, 0, 'G', 0, nil, nil, nil, key }
                 state[key] = record
             end
+        elseif algorithm == 'C' then
+            if acquire and tonumber(ARGV[at + 1]) then
+                return redis.error_reply('tollgate: a CONCURRENCY acquire needs a holder')
+            end
+            if record == nil then
+                local count
+                if acquire then
+                    redis.call('ZREMRANGEBYSCORE', key, '-inf', now)
+                    count = redis.call('ZCARD', key)
+                else
+                    count = redis.call('ZCOUNT', key, '(' .. now, '+inf')
+                end
+                record = { count, 0, 0, 'C', 0, nil, nil, nil, key, nil }
+                state[key] = record
+            end
         else
             return redis.error_reply('tollgate: unknown algorithm ' .. tostring(algorithm))
         end
-        -- the count (F, S), the tokens (T) or the debt (G) before this call
+        -- the count (F, S, C), the tokens (T) or the debt (G) before this call
         local before = record[VALUE]
         record[BEFORE] = before
         if algorithm == 'T' then
@@ -245,7 +267,7 @@ while call <= #ARGV do
         local algorithm = policy[p]
         local limit = policy[p + 1]
         local window = policy[p + 2]
-        local cost = tonumber(ARGV[at + 1])
+        local cost = tonumber(ARGV[at + 1]) or tonumber(string.match(ARGV[at + 1], '^%d+'))
         local record = state[KEYS[base + i]]
         local ok, remaining, reset, retry
         if algorithm == 'F' then
@@ -310,6 +332,30 @@ while call <= #ARGV do
                     retry = tonumber(oldest[2]) + window - now
                 end
             end
+        elseif algorithm == 'C' then
+            local count = record[BEFORE]
+            ok = count + cost <= limit
+            if consume then
+                local holder = string.match(ARGV[at + 1], ':(.+)$')
+                local names = record[PENDING] or {}
+                local expiry = now + window
+                if cost == 1 then
+                    names[#names + 1] = expiry
+                    names[#names + 1] = holder
+                else
+                    for j = 1, cost do
+                        names[#names + 1] = expiry
+                        names[#names + 1] = holder .. '#' .. j
+                    end
+                end
+                record[PENDING] = names
+                count = count + cost
+                record[VALUE] = count
+                record[WINDOW] = window
+            end
+            remaining = limit - count
+            reset = 0
+            retry = ok and 0 or 1000
         elseif algorithm == 'G' then
             -- Units of 1/limit ms: the emission interval is window units, the tolerance capacity * window. math.fmod
             -- is C's fmod, exact, so the divisions below are of exact multiples.
@@ -391,7 +437,13 @@ for _, record in pairs(state) do
             end
         end
     elseif window then
-        if algorithm == 'G' then
+        if algorithm == 'C' then
+            local names = record[PENDING]
+            for j = 1, #names, 200 do
+                redis.call('ZADD', key, unpack(names, j, math.min(j + 199, #names)))
+            end
+            redis.call('PEXPIRE', key, window)
+        elseif algorithm == 'G' then
             -- the TAT, and a TTL that ends when it is reached (rounded up to a millisecond)
             local debt = record[VALUE]
             local limit = record[LIMIT]

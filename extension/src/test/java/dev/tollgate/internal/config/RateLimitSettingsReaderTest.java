@@ -186,7 +186,7 @@ class RateLimitSettingsReaderTest {
         assertThat(read("create")).isEmpty();
         assertThat(problems.messages()).containsExactly(
                 "Invalid @RateLimit.algorithm on " + ORDERS + "#create(String, int): must be one of [FIXED_WINDOW,"
-                        + " SLIDING_WINDOW, TOKEN_BUCKET, GCRA], was 'LEAKY_BUCKET' (from config " + ORDERS
+                        + " SLIDING_WINDOW, TOKEN_BUCKET, GCRA, CONCURRENCY], was 'LEAKY_BUCKET' (from config " + ORDERS
                         + "/RateLimit/algorithm)",
                 "Invalid @RateLimit.shadow on " + ORDERS + "#create(String, int): must be true or false, was 'yes'"
                         + " (from config tollgate.ratelimit.shadow)");

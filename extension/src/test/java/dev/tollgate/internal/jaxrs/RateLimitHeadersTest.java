@@ -1,5 +1,6 @@
 package dev.tollgate.internal.jaxrs;
 
+import dev.tollgate.internal.ratelimit.AppliedLimit;
 import dev.tollgate.internal.ratelimit.LimitPolicy;
 import dev.tollgate.internal.ratelimit.RateLimitResult;
 import org.junit.jupiter.api.Test;
@@ -164,5 +165,17 @@ class RateLimitHeadersTest {
     @Test
     void noLimitsNoHeaders() {
         assertThat(RateLimitHeaders.render(result(List.of()), DECIDED_AT)).isEmpty();
+    }
+
+    @Test
+    void aConcurrencyLimitIsAQuotaOfConcurrentRequestsWithoutWindowOrTime() {
+        AppliedLimit reports = new AppliedLimit("reports", LimitPolicy.concurrency(10, 60_000));
+        RateLimitResult result = result(List.of(reports, fixed("daily", 1_000, 86_400_000)),
+                permitted(10, 3, 0), permitted(1_000, 958, 37_000_500));
+
+        assertThat(RateLimitHeaders.render(result, DECIDED_AT)).containsEntry("RateLimit-Policy",
+                        "\"reports\";q=10;qu=\"concurrent-requests\", \"daily\";q=1000;w=86400")
+                .containsEntry("RateLimit", "\"reports\";r=3, \"daily\";r=958;t=37001")
+                .containsEntry("X-RateLimit-Remaining", "3");
     }
 }

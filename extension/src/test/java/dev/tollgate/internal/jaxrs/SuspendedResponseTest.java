@@ -70,4 +70,32 @@ class SuspendedResponseTest {
         assertThat(failures).isEmpty();
         assertThat(runtime.resumedWith).containsExactly(accepted);
     }
+
+    @Test
+    void theEndListenersHearOfTheEndOnceBeforeTheResponseIsResumed() {
+        RuntimeResponse runtime = new RuntimeResponse();
+        AsyncResponse proxy = runtime.proxy();
+        SuspendedResponse watched = SuspendedResponse.watch(proxy);
+        List<Integer> resumedBeforeEnd = new ArrayList<>();
+        watched.onEnd(() -> resumedBeforeEnd.add(runtime.resumedWith.size()));
+
+        watched.resume("first");
+        watched.resume(new IllegalStateException("second"));
+
+        assertThat(resumedBeforeEnd).containsExactly(0);
+        assertThat(runtime.resumedWith).hasSize(2);
+    }
+
+    @Test
+    void aTimeoutEndsTheResponseToo() {
+        RuntimeResponse runtime = new RuntimeResponse();
+        AsyncResponse proxy = runtime.proxy();
+        SuspendedResponse watched = SuspendedResponse.watch(proxy);
+        List<String> ended = new ArrayList<>();
+        watched.onEnd(() -> ended.add("ended"));
+
+        runtime.timeOut(proxy);
+
+        assertThat(ended).containsExactly("ended");
+    }
 }

@@ -5,6 +5,7 @@ import dev.tollgate.internal.idempotency.ClaimOutcome.State;
 import dev.tollgate.internal.resilience.BackendUnavailableException;
 import dev.tollgate.internal.ratelimit.LimitPolicy;
 import dev.tollgate.internal.ratelimit.LimitRequest;
+import dev.tollgate.internal.ratelimit.PermitHolders;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -50,9 +51,9 @@ class PartitionFloodTest {
             LimitRequest elsewhere = new LimitRequest("export", headerPartition("busy"), fivePerMinute, 1);
             for (LimitRequest used : List.of(busy, paused, elsewhere)) {
                 for (int i = 0; i < LIMIT; i++) {
-                    assertThat(backend.acquire(List.of(used)).permitted()).isTrue();
+                    assertThat(acquire(backend, used)).isTrue();
                 }
-                assertThat(backend.acquire(List.of(used)).permitted()).isFalse();
+                assertThat(acquire(backend, used)).isFalse();
             }
 
             long heapBefore = usedHeapAfterGc();
@@ -60,11 +61,11 @@ class PartitionFloodTest {
             long busyAdmitted = 0;
             for (int i = 0; i < FLOOD; i++) {
                 LimitRequest flood = new LimitRequest("login", headerPartition("value-" + i), fivePerMinute, 1);
-                if (backend.acquire(List.of(flood)).permitted()) {
+                if (acquire(backend, flood)) {
                     floodAdmitted++;
                 }
                 if (i % 1_000 == 0) {
-                    busyAdmitted += backend.acquire(List.of(busy)).permitted() ? 1 : 0;
+                    busyAdmitted += acquire(backend, busy) ? 1 : 0;
                     clock.advance(1); // 200 ms in all, well inside the window
                 }
             }
@@ -72,9 +73,9 @@ class PartitionFloodTest {
             long heapAfter = usedHeapAfterGc();
 
             assertThat(busyAdmitted).isZero();
-            assertThat(backend.acquire(List.of(busy)).permitted()).isFalse();
-            assertThat(backend.acquire(List.of(paused)).permitted()).isFalse();
-            assertThat(backend.acquire(List.of(elsewhere)).permitted()).isFalse();
+            assertThat(acquire(backend, busy)).isFalse();
+            assertThat(acquire(backend, paused)).isFalse();
+            assertThat(acquire(backend, elsewhere)).isFalse();
             // The bound held (plus the overflow state), and it held by sending newcomers to the overflow partition:
             // each newcomer with room in the store got its own limit, the rest shared one.
             assertThat(backend.storedStates()).isEqualTo(bound + 1);
@@ -94,9 +95,18 @@ class PartitionFloodTest {
             // and a newcomer has its own limit again.
             clock.advance(MINUTE + 2_000);
             assertThat(backend.storedStates()).isZero();
-            assertThat(backend.acquire(List.of(newcomer)).outcome(0).remaining()).isEqualTo(LIMIT - 1);
+            assertThat(backend.acquire(List.of(held(newcomer))).outcome(0).remaining()).isEqualTo(LIMIT - 1);
             assertThat(backend.storedStates()).isEqualTo(1);
         }
+    }
+
+    /** An acquire as a call makes it: a concurrency limit's by a holder of its own, which never gives it back. */
+    private static boolean acquire(InMemoryRateLimitBackend backend, LimitRequest request) {
+        return backend.acquire(List.of(held(request))).permitted();
+    }
+
+    private static LimitRequest held(LimitRequest request) {
+        return request.holds() ? request.heldBy(PermitHolders.next()) : request;
     }
 
     @Test

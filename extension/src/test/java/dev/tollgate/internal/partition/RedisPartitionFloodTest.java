@@ -3,6 +3,7 @@ package dev.tollgate.internal.partition;
 import dev.tollgate.RateLimit.Algorithm;
 import dev.tollgate.internal.ratelimit.LimitPolicy;
 import dev.tollgate.internal.ratelimit.LimitRequest;
+import dev.tollgate.internal.ratelimit.PermitHolders;
 import dev.tollgate.internal.redis.RedisRateLimitBackend;
 import dev.tollgate.internal.redis.RedisSettings;
 import dev.tollgate.testing.RedisInspector;
@@ -184,8 +185,11 @@ class RedisPartitionFloodTest {
                 done.add(threads.submit(() -> {
                     for (int i = first; i < calls; i += THREADS) {
                         String partition = PartitionHash.of(HeaderKey.SOURCE, "value-" + i);
-                        if (backend.acquire(List.of(new LimitRequest(limiter, partition, policy, cost(policy))))
-                                .permitted()) {
+                        LimitRequest request = new LimitRequest(limiter, partition, policy, cost(policy));
+                        if (request.holds()) {
+                            request = request.heldBy(PermitHolders.next()); // a call that never gives it back
+                        }
+                        if (backend.acquire(List.of(request)).permitted()) {
                             admitted.incrementAndGet();
                         }
                     }

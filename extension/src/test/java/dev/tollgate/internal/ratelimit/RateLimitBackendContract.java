@@ -64,8 +64,21 @@ public abstract class RateLimitBackendContract {
         };
     }
 
+    /**
+     * Acquires {@code limits} as one call; a concurrency limit without a holder is held by a new one, as every call
+     * of a guarded method gets its own.
+     */
     private RateLimitDecision acquire(LimitRequest... limits) {
-        return backend().acquire(List.of(limits));
+        return backend().acquire(held(limits));
+    }
+
+    private static List<LimitRequest> held(LimitRequest... limits) {
+        List<LimitRequest> held = new ArrayList<>(limits.length);
+        String holder = PermitHolders.next();
+        for (LimitRequest limit : limits) {
+            held.add(limit.holds() && limit.holder() == null ? limit.heldBy(holder) : limit);
+        }
+        return held;
     }
 
     private RateLimitDecision peek(LimitRequest... limits) {
@@ -98,6 +111,11 @@ public abstract class RateLimitBackendContract {
         assertExactlyLimitAdmitted(Algorithm.GCRA);
     }
 
+    @RepeatedTest(20)
+    void exactlyTheLimitIsAdmittedAmongManySimultaneousCallers_concurrency() throws Exception {
+        assertExactlyLimitAdmitted(Algorithm.CONCURRENCY);
+    }
+
     private void assertExactlyLimitAdmitted(Algorithm algorithm) throws Exception {
         LimitRequest request = request(freshLimiter(), policy(algorithm, 50, LONG));
         CyclicBarrier start = new CyclicBarrier(CALLERS);
@@ -121,7 +139,7 @@ public abstract class RateLimitBackendContract {
     // ---- basic numbers --------------------------------------------------------------------------------------------
 
     @ParameterizedTest
-    @EnumSource(Algorithm.class)
+    @EnumSource(value = Algorithm.class, mode = EnumSource.Mode.EXCLUDE, names = "CONCURRENCY") // see concurrency below
     void countsDownAndRefusesPastTheLimit(Algorithm algorithm) {
         LimitRequest request = request(freshLimiter(), policy(algorithm, 3, LONG));
         for (long expectedRemaining = 2; expectedRemaining >= 0; expectedRemaining--) {
@@ -247,19 +265,21 @@ public abstract class RateLimitBackendContract {
         LimitRequest sliding = request(freshLimiter(), policy(Algorithm.SLIDING_WINDOW, 3, LONG));
         LimitRequest bucket = request(freshLimiter(), policy(Algorithm.TOKEN_BUCKET, 4, LONG));
         LimitRequest gcra = request(freshLimiter(), policy(Algorithm.GCRA, 6, LONG));
+        LimitRequest concurrency = request(freshLimiter(), policy(Algorithm.CONCURRENCY, 7, LONG));
         for (int i = 0; i < 3; i++) {
-            assertThat(acquire(fixed, sliding, bucket, gcra).permitted()).isTrue();
+            assertThat(acquire(fixed, sliding, bucket, gcra, concurrency).permitted()).isTrue();
         }
-        RateLimitDecision refused = acquire(fixed, sliding, bucket, gcra);
+        RateLimitDecision refused = acquire(fixed, sliding, bucket, gcra, concurrency);
         assertThat(refused.permitted()).isFalse();
-        assertThat(refused.outcomes()).extracting(LimitOutcome::remaining).containsExactly(2L, 0L, 1L, 3L);
-        assertThat(refused.outcomes()).extracting(LimitOutcome::permitted).containsExactly(true, false, true, true);
+        assertThat(refused.outcomes()).extracting(LimitOutcome::remaining).containsExactly(2L, 0L, 1L, 3L, 4L);
+        assertThat(refused.outcomes()).extracting(LimitOutcome::permitted)
+                .containsExactly(true, false, true, true, true);
     }
 
     // ---- time ---------------------------------------------------------------------------------------------------
 
     @ParameterizedTest
-    @EnumSource(Algorithm.class)
+    @EnumSource(value = Algorithm.class, mode = EnumSource.Mode.EXCLUDE, names = "CONCURRENCY") // permits, not time
     void callsAreAdmittedAgainOnceRetryAfterHasPassed(Algorithm algorithm) throws InterruptedException {
         LimitRequest request = request(freshLimiter(), policy(algorithm, 3, 300));
         int admitted = 0;
@@ -276,7 +296,7 @@ public abstract class RateLimitBackendContract {
     }
 
     @ParameterizedTest
-    @EnumSource(Algorithm.class)
+    @EnumSource(value = Algorithm.class, mode = EnumSource.Mode.EXCLUDE, names = "CONCURRENCY") // permits, not time
     void theFullLimitIsBackOnceResetHasPassed(Algorithm algorithm) throws InterruptedException {
         LimitRequest request = request(freshLimiter(), policy(algorithm, 4, 250));
         RateLimitDecision last = null;
@@ -482,5 +502,157 @@ public abstract class RateLimitBackendContract {
         Thread.sleep(refused.retryAfterMillis() + 5);
         assertThat(acquire(request).permitted()).isTrue();
         assertThat(acquire(request).permitted()).isFalse();
+    }
+
+    // ---- concurrency -----------------------------------------------------------------------------------------------
+
+    private static final long LEASE = 1000;
+
+    private void release(LimitRequest... held) {
+        backend().release(List.of(held)).join();
+    }
+
+    private static LimitRequest concurrency(String limiter, long limit, long lease, long cost) {
+        return new LimitRequest(limiter, "", LimitPolicy.concurrency(limit, lease), cost, PermitHolders.next());
+    }
+
+    @Test
+    void aConcurrencyLimitCountsDownAndARefusalAsksForAShortWait() {
+        String limiter = freshLimiter();
+        for (long expectedRemaining = 2; expectedRemaining >= 0; expectedRemaining--) {
+            RateLimitDecision decision = acquire(concurrency(limiter, 3, LONG, 1));
+            assertThat(decision.permitted()).isTrue();
+            assertThat(decision.outcome(0).remaining()).isEqualTo(expectedRemaining);
+            assertThat(decision.outcome(0).resetMillis()).as("permits come back with calls, not time").isZero();
+        }
+        RateLimitDecision refused = acquire(concurrency(limiter, 3, LONG, 1));
+        assertThat(refused.permitted()).isFalse();
+        assertThat(refused.outcome(0).remaining()).isZero();
+        assertThat(refused.retryAfterMillis()).isEqualTo(1000);
+    }
+
+    @Test
+    void aPermitGivenBackCanBeTakenAgainAndGivingItBackTwiceChangesNothing() {
+        String limiter = freshLimiter();
+        LimitRequest first = concurrency(limiter, 2, LONG, 1);
+        LimitRequest second = concurrency(limiter, 2, LONG, 1);
+        assertThat(acquire(first).permitted()).isTrue();
+        assertThat(acquire(second).permitted()).isTrue();
+        assertThat(acquire(concurrency(limiter, 2, LONG, 1)).permitted()).isFalse();
+
+        release(first);
+        release(first);
+        release(concurrency(limiter, 2, LONG, 1)); // a holder that holds nothing
+        assertThat(peek(first).outcome(0).remaining()).isEqualTo(1);
+        assertThat(acquire(concurrency(limiter, 2, LONG, 1)).permitted()).isTrue();
+        assertThat(acquire(concurrency(limiter, 2, LONG, 1)).permitted()).isFalse();
+        release(second);
+        assertThat(peek(first).outcome(0).remaining()).isEqualTo(1);
+    }
+
+    @Test
+    void aCallOfCostNHoldsNPermitsAndGivesThemAllBack() {
+        String limiter = freshLimiter();
+        LimitRequest heavy = concurrency(limiter, 5, LONG, 3);
+        assertThat(acquire(heavy).outcome(0).remaining()).isEqualTo(2);
+        assertThat(acquire(concurrency(limiter, 5, LONG, 3)).permitted()).isFalse();
+        assertThat(acquire(concurrency(limiter, 5, LONG, 2)).permitted()).isTrue();
+        release(heavy);
+        assertThat(peek(heavy).outcome(0).remaining()).isEqualTo(3);
+    }
+
+    @Test
+    void aPermitWhoseHolderNeverGivesItBackIsFreedWhenItsLeaseEnds() throws InterruptedException {
+        String limiter = freshLimiter();
+        LimitRequest dead = concurrency(limiter, 1, LEASE, 1);
+        assertThat(acquire(dead).permitted()).isTrue();
+        assertThat(acquire(concurrency(limiter, 1, LEASE, 1)).permitted()).isFalse();
+        Thread.sleep(LEASE + 50);
+        LimitRequest next = concurrency(limiter, 1, LEASE, 1);
+        assertThat(peek(next).outcome(0).remaining()).isEqualTo(1);
+        assertThat(acquire(next).permitted()).isTrue();
+        assertThat(backend().renew(List.of(dead))).as("the dead holder's permit is another's now").isFalse();
+        assertThat(backend().renew(List.of(next))).isTrue();
+    }
+
+    @Test
+    void aRenewedPermitOutlivesItsLease() throws InterruptedException {
+        String limiter = freshLimiter();
+        LimitRequest running = concurrency(limiter, 1, LEASE, 1);
+        assertThat(acquire(running).permitted()).isTrue();
+        for (int i = 0; i < 5; i++) {
+            Thread.sleep(LEASE / 3);
+            assertThat(backend().renew(List.of(running))).isTrue();
+        }
+        // 5/3 of a lease later, still held
+        assertThat(acquire(concurrency(limiter, 1, LEASE, 1)).permitted()).isFalse();
+        release(running);
+        assertThat(backend().renew(List.of(running))).as("given back: nothing left to renew").isFalse();
+        assertThat(acquire(concurrency(limiter, 1, LEASE, 1)).permitted()).isTrue();
+    }
+
+    @Test
+    void aConcurrencyPermitIsTakenOnlyWhenTheCallsOtherLimitsAdmitItAndViceVersa() {
+        LimitRequest rate = request(freshLimiter(), policy(Algorithm.FIXED_WINDOW, 1, LONG));
+        String limiter = freshLimiter();
+        LimitRequest permit = concurrency(limiter, 1, LONG, 1);
+        assertThat(acquire(rate, permit).permitted()).isTrue();
+        release(permit);
+
+        RateLimitDecision refusedByRate = acquire(rate, concurrency(limiter, 1, LONG, 1));
+        assertThat(refusedByRate.permitted()).isFalse();
+        assertThat(refusedByRate.outcome(1).permitted()).isTrue();
+        assertThat(peek(permit).outcome(0).remaining()).as("no permit taken by a refused call").isEqualTo(1);
+
+        LimitRequest roomy = request(freshLimiter(), policy(Algorithm.FIXED_WINDOW, 5, LONG));
+        assertThat(acquire(concurrency(limiter, 1, LONG, 1)).permitted()).isTrue();
+        RateLimitDecision refusedByPermits = acquire(roomy, concurrency(limiter, 1, LONG, 1));
+        assertThat(refusedByPermits.permitted()).isFalse();
+        assertThat(peek(roomy).outcome(0).remaining()).as("nothing counted by a refused call").isEqualTo(5);
+    }
+
+    @Test
+    void anAcquireOfAConcurrencyLimitNeedsAHolder() {
+        LimitRequest anonymous = new LimitRequest(freshLimiter(), "", LimitPolicy.concurrency(1, LONG), 1);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> backend().acquire(List.of(anonymous)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(anonymous.limiter());
+    }
+
+    /**
+     * 100 callers call a "method" over and over for a while, each taking a permit, holding it for a few
+     * milliseconds inside, and giving it back: the method itself counts how many are inside at once.
+     */
+    @Test
+    void neverMoreThanTheLimitHoldPermitsAtOnceAmongManyCallers() throws Exception {
+        String limiter = freshLimiter();
+        int limit = 7;
+        java.util.concurrent.atomic.AtomicInteger inside = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger most = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger admitted = new java.util.concurrent.atomic.AtomicInteger();
+        CyclicBarrier start = new CyclicBarrier(100);
+        List<Future<?>> calls = new ArrayList<>();
+        for (int c = 0; c < 100; c++) {
+            calls.add(callers.submit(() -> {
+                start.await();
+                for (int i = 0; i < 10; i++) {
+                    LimitRequest request = concurrency(limiter, limit, LONG, 1);
+                    if (backend().acquire(List.of(request)).permitted()) {
+                        int now = inside.incrementAndGet();
+                        most.accumulateAndGet(now, Math::max);
+                        admitted.incrementAndGet();
+                        Thread.sleep(3);
+                        inside.decrementAndGet();
+                        backend().release(List.of(request)).join();
+                    }
+                }
+                return null;
+            }));
+        }
+        for (Future<?> call : calls) {
+            call.get();
+        }
+        assertThat(most.get()).isLessThanOrEqualTo(limit);
+        assertThat(admitted.get()).isGreaterThan(limit);
+        assertThat(peek(concurrency(limiter, limit, LONG, 1)).outcome(0).remaining()).isEqualTo(limit);
     }
 }

@@ -56,6 +56,17 @@ class RateLimitScriptTest {
         assertThat(RateLimitScript.code(Algorithm.SLIDING_WINDOW)).isEqualTo("S");
         assertThat(RateLimitScript.code(Algorithm.TOKEN_BUCKET)).isEqualTo("T");
         assertThat(RateLimitScript.code(Algorithm.GCRA)).isEqualTo("G");
+        assertThat(RateLimitScript.code(Algorithm.CONCURRENCY)).isEqualTo("C");
+    }
+
+    @Test
+    void aConcurrencyLimitIsAcquiredInItsHoldersNameAndPeekedWithoutIt() {
+        LimitRequest held = new LimitRequest("r", "", LimitPolicy.concurrency(10, 30_000), 2, "h0lder.1");
+        assertThat(RateLimitScript.args(List.of(new Call(false, List.of(held), List.of("k")),
+                new Call(true, List.of(held), List.of("k"))))).containsExactly(
+                1, "C", 10L, 30_000L, 10L,
+                1, 1, "2:h0lder.1",
+                -1, 1, 2L);
     }
 
     @Test

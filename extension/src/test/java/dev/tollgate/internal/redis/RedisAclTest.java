@@ -6,6 +6,7 @@ import dev.tollgate.internal.config.RedisSettingsReader;
 import dev.tollgate.internal.idempotency.ClaimOutcome.State;
 import dev.tollgate.internal.ratelimit.LimitPolicy;
 import dev.tollgate.internal.ratelimit.LimitRequest;
+import dev.tollgate.internal.ratelimit.PermitHolders;
 import dev.tollgate.internal.ratelimit.RateLimitDecision;
 import dev.tollgate.internal.resilience.BackendUnavailableException;
 import dev.tollgate.testing.RedisBinary;
@@ -75,6 +76,16 @@ class RedisAclTest {
                     assertThat(refused.outcome(0).retryAfterMillis()).isPositive();
                     assertThat(backend.peek(limit).permitted()).isFalse();
                 }
+                // Concurrency permits: taken until refused, renewed, given back (ZREM), taken again.
+                LimitPolicy permits = LimitPolicy.concurrency(2, MINUTE);
+                LimitRequest first = new LimitRequest("permits", "user-1", permits, 1, PermitHolders.next());
+                assertThat(backend.acquire(List.of(first)).permitted()).isTrue();
+                assertThat(backend.acquire(List.of(first.heldBy(PermitHolders.next()))).permitted()).isTrue();
+                assertThat(backend.acquire(List.of(first.heldBy(PermitHolders.next()))).permitted()).isFalse();
+                assertThat(backend.renew(List.of(first))).isTrue();
+                backend.release(List.of(first)).join();
+                assertThat(backend.peek(List.of(first)).permitted()).isTrue();
+                assertThat(backend.acquire(List.of(first.heldBy(PermitHolders.next()))).permitted()).isTrue();
                 // Several limits on one call, one refusing: the others take back what they took (DEL, DECRBY).
                 LimitRequest fixed = new LimitRequest("multi-fixed", "user-2",
                         LimitPolicy.window(Algorithm.FIXED_WINDOW, 10, MINUTE), 1);
@@ -167,14 +178,15 @@ class RedisAclTest {
     }
 
     /**
-     * Least privilege, read off the code: the shipped line grants exactly EVALSHA, EVAL, EXISTS, PING and the commands
+     * Least privilege, read off the code: the shipped line grants exactly EVALSHA, EVAL, EXISTS, PING, ZREM and the commands
      * the Lua scripts call, no command group, and one key pattern.
      */
     @Test
     void theShippedLineGrantsWhatTheCodeUsesAndNothingMore() throws IOException {
         List<String> rules = Arrays.asList(aclLine().split(" "));
         assertThat(rules.subList(0, 3)).containsExactly("user", "tollgate", "on");
-        Set<String> used = new TreeSet<>(List.of("evalsha", "eval", "exists", "ping"));
+        // ZREM: concurrency permits are given back through RScoredSortedSet, outside any script
+        Set<String> used = new TreeSet<>(List.of("evalsha", "eval", "exists", "ping", "zrem"));
         Pattern call = Pattern.compile("redis\\.call\\('([A-Za-z]+)'");
         try (Stream<Path> scripts = Files.list(SCRIPTS)) {
             for (Path script : scripts.filter(p -> p.toString().endsWith(".lua")).toList()) {

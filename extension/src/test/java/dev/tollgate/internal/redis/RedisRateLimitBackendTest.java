@@ -5,6 +5,7 @@ import dev.tollgate.internal.resilience.BackendUnavailableException;
 import dev.tollgate.internal.ratelimit.LimitOutcome;
 import dev.tollgate.internal.ratelimit.LimitPolicy;
 import dev.tollgate.internal.ratelimit.LimitRequest;
+import dev.tollgate.internal.ratelimit.PermitHolders;
 import dev.tollgate.internal.ratelimit.RateLimitDecision;
 import dev.tollgate.testing.RedisInspector;
 import dev.tollgate.testing.RedisProcess;
@@ -275,6 +276,80 @@ class RedisRateLimitBackendTest {
         long bytes = (Long) inspector.call("MEMORY", "USAGE", key, "SAMPLES", "0");
         System.out.printf("GCRA: MEMORY USAGE of a hashed partition's key: %d bytes%n", bytes);
         assertThat(bytes).isLessThanOrEqualTo(100);
+    }
+
+    @Test
+    void aConcurrencyLimitIsASortedSetOfHoldersThatExpiresOneLeaseAfterItsLastWriteAndGoesWithItsLastPermit() {
+        String partition = "p:" + "A".repeat(22); // the shape of a hashed partition
+        LimitRequest permit = new LimitRequest("com.acme.ReportResource/generate", partition,
+                LimitPolicy.concurrency(10, MINUTE), 1, PermitHolders.next());
+        assertThat(backend.acquire(List.of(permit)).permitted()).isTrue();
+        String key = KEYS.key(permit);
+        assertThat(inspector.keys()).containsExactly(key);
+        assertThat(inspector.call("TYPE", key)).isEqualTo("zset");
+        assertThat(inspector.pttl(key)).isBetween(MINUTE - 1000, MINUTE);
+        long bytes = (Long) inspector.call("MEMORY", "USAGE", key, "SAMPLES", "0");
+        LimitRequest second = permit.heldBy(PermitHolders.next());
+        backend.acquire(List.of(second));
+        long twoHolders = (Long) inspector.call("MEMORY", "USAGE", key, "SAMPLES", "0");
+        System.out.printf("CONCURRENCY: MEMORY USAGE of a hashed partition's key: %d bytes with one holder, %d with"
+                + " two%n", bytes, twoHolders);
+        assertThat(bytes).isLessThanOrEqualTo(200);
+        assertThat(twoHolders - bytes).isLessThanOrEqualTo(64);
+
+        // a renewal starts the lease again on the server's clock
+        assertThat(backend.renew(List.of(permit))).isTrue();
+        assertThat(inspector.pttl(key)).isBetween(MINUTE - 1000, MINUTE);
+        backend.release(List.of(permit)).join();
+        backend.release(List.of(second)).join();
+        assertThat(inspector.keys()).as("the last permit given back takes the key with it").isEmpty();
+    }
+
+    /** Two instances of an application: two backends, each with its own connections, on one Redis. */
+    @Test
+    void twoBackendsOnOneRedisShareAConcurrencyLimit() throws Exception {
+        int limit = 4;
+        LimitPolicy policy = LimitPolicy.concurrency(limit, MINUTE);
+        java.util.concurrent.atomic.AtomicInteger inside = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger most = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicIntegerArray admitted = new java.util.concurrent.atomic.AtomicIntegerArray(2);
+        try (RedisRateLimitBackend other = RedisRateLimitBackend.connect(RedisSettings.forAddress(redis.address()))) {
+            List<RedisRateLimitBackend> instances = List.of(backend, other);
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(100);
+            java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(100);
+            try {
+                List<java.util.concurrent.Future<?>> callers = new ArrayList<>();
+                for (int c = 0; c < 100; c++) {
+                    int instance = c % 2;
+                    callers.add(pool.submit(() -> {
+                        start.await();
+                        for (int i = 0; i < 10; i++) {
+                            LimitRequest request = new LimitRequest("shared", "", policy, 1, PermitHolders.next());
+                            RedisRateLimitBackend through = instances.get(instance);
+                            if (through.acquire(List.of(request)).permitted()) {
+                                most.accumulateAndGet(inside.incrementAndGet(), Math::max);
+                                admitted.incrementAndGet(instance);
+                                Thread.sleep(3);
+                                inside.decrementAndGet();
+                                through.release(List.of(request)).join();
+                            }
+                        }
+                        return null;
+                    }));
+                }
+                for (java.util.concurrent.Future<?> caller : callers) {
+                    caller.get();
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+        System.out.printf("CONCURRENCY %d shared by two backends: %d and %d calls admitted, at most %d at once%n",
+                limit, admitted.get(0), admitted.get(1), most.get());
+        assertThat(most.get()).isBetween(1, limit);
+        assertThat(admitted.get(0)).isPositive();
+        assertThat(admitted.get(1)).isPositive();
+        assertThat(inspector.keys()).as("every permit given back").isEmpty();
     }
 
     @Test

@@ -104,6 +104,62 @@ public abstract class AbstractRedisExactNIT {
         assertExactlyTheLimit("gcra");
     }
 
+    /**
+     * {@value #CALLERS} simultaneous clients of a limit of {@value ExactResource#CONCURRENT} calls at once, each call
+     * staying 3 s inside (longer than the burst takes to be decided): exactly that many are admitted, the method
+     * never has more inside, and once they are done every permit is back (the limit's key is gone).
+     */
+    @Test
+    @Order(3)
+    void concurrencyAdmitsExactlyTheLimitAtOnceAndTakesEveryPermitBack() throws Exception {
+        HttpResponse<String> warmUp = send("concurrency?holdMillis=0", "warm-up");
+        assertThat(warmUp.statusCode()).as("warm-up call: %s", warmUp.body()).isEqualTo(200);
+        try (RedisInspector inspector = redis.inspector()) {
+            String round = "concurrency-" + UUID.randomUUID();
+            List<String> problems = Collections.synchronizedList(new ArrayList<>());
+            Map<Integer, Long> statuses = burst("concurrency?holdMillis=3000", round, problems);
+            String most = send("concurrency/most?round=" + round, "-").body();
+            System.out.println("concurrency: " + statuses + ", at most " + most + " inside at once");
+
+            assertThat(statuses).as("%d simultaneous calls to a limit of %d at once: status -> count; other answers %s",
+                    CALLERS, ExactResource.CONCURRENT, problems)
+                    .containsOnly(entry(200, (long) ExactResource.CONCURRENT),
+                            entry(429, (long) (CALLERS - ExactResource.CONCURRENT)));
+            assertThat(most).isEqualTo(String.valueOf(ExactResource.CONCURRENT));
+            assertThat(inspector.keys()).as("every permit given back")
+                    .noneMatch(key -> key.endsWith("}" + limiterId(Algorithm.CONCURRENCY, "exact-concurrency")));
+        }
+
+        // A refusal while a call holds the only free permits: 429, a short Retry-After, the quota in calls at once.
+        String round = "refusal-" + UUID.randomUUID();
+        ExecutorService holders = Executors.newFixedThreadPool(ExactResource.CONCURRENT);
+        try {
+            List<Future<HttpResponse<String>>> holding = new ArrayList<>();
+            for (int i = 0; i < ExactResource.CONCURRENT; i++) {
+                holding.add(holders.submit(() -> send("concurrency?holdMillis=2000", round)));
+            }
+            HttpResponse<String> refused = null;
+            for (int i = 0; i < 100 && (refused == null || refused.statusCode() != 429); i++) {
+                Thread.sleep(50);
+                refused = send("concurrency?holdMillis=0", round);
+            }
+            assertThat(refused.statusCode()).isEqualTo(429);
+            assertThat(refused.headers().firstValue("Retry-After")).hasValue("1");
+            assertThat(refused.headers().firstValue("RateLimit-Policy"))
+                    .hasValue("\"exact-concurrency\";q=" + ExactResource.CONCURRENT + ";qu=\"concurrent-requests\"");
+            assertThat(refused.headers().firstValue("RateLimit")).hasValue("\"exact-concurrency\";r=0");
+            for (Future<HttpResponse<String>> call : holding) {
+                assertThat(call.get(60, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+            }
+            HttpResponse<String> after = send("concurrency?holdMillis=0", round);
+            assertThat(after.statusCode()).as("the permits are back once the calls ended").isEqualTo(200);
+            assertThat(after.headers().firstValue("RateLimit"))
+                    .hasValue("\"exact-concurrency\";r=" + (ExactResource.CONCURRENT - 1));
+        } finally {
+            holders.shutdownNow();
+        }
+    }
+
     @Test
     @Order(4)
     void everyKeyExpires() {
@@ -166,7 +222,11 @@ public abstract class AbstractRedisExactNIT {
     }
 
     private HttpResponse<String> call(String algorithm, String round) {
-        return Http.send(HttpRequest.newBuilder(Http.resolve(base, "api/exact/" + algorithm))
+        return send(algorithm, round);
+    }
+
+    private HttpResponse<String> send(String path, String round) {
+        return Http.send(HttpRequest.newBuilder(Http.resolve(base, "api/exact/" + path))
                 .header(ExactResource.ROUND_HEADER, round).GET());
     }
 
@@ -176,7 +236,7 @@ public abstract class AbstractRedisExactNIT {
      */
     private Map<Integer, Long> burst(String algorithm, String round, List<String> problems)
             throws InterruptedException {
-        URI uri = Http.resolve(base, "api/exact/" + algorithm);
+        URI uri = Http.resolve(base, "api/exact/" + algorithm); // an algorithm's path, with its query if any
         HttpClient client = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(30))

@@ -1,12 +1,17 @@
 package dev.tollgate.example.it.probe;
 
 import java.time.temporal.ChronoUnit;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.tollgate.RateLimit;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 
 /**
@@ -18,6 +23,11 @@ import jakarta.ws.rs.core.MediaType;
 public class ExactResource {
 
     public static final int LIMIT = 20;
+    /** Calls of one round that may run at once in {@link #concurrency}. */
+    public static final int CONCURRENT = 5;
+
+    /** Per round: calls inside {@link #concurrency} now, and the most there ever were at once. */
+    private static final Map<String, AtomicInteger[]> INSIDE = new ConcurrentHashMap<>();
     public static final String ROUND_HEADER = "X-Round";
 
     @GET
@@ -55,5 +65,36 @@ public class ExactResource {
             algorithm = RateLimit.Algorithm.GCRA, key = "header:" + ROUND_HEADER)
     public String gcra() {
         return "gcra";
+    }
+
+    /**
+     * At most {@value #CONCURRENT} calls of a round at once; each stays {@code holdMillis} inside, counting how many
+     * are inside with it.
+     */
+    @GET
+    @Path("concurrency")
+    @Produces(MediaType.TEXT_PLAIN)
+    @RateLimit(name = "exact-concurrency", limit = CONCURRENT, algorithm = RateLimit.Algorithm.CONCURRENCY,
+            key = "header:" + ROUND_HEADER)
+    public String concurrency(@HeaderParam(ROUND_HEADER) String round, @QueryParam("holdMillis") long holdMillis)
+            throws InterruptedException {
+        AtomicInteger[] counts = INSIDE.computeIfAbsent(String.valueOf(round),
+                r -> new AtomicInteger[] {new AtomicInteger(), new AtomicInteger()});
+        counts[1].accumulateAndGet(counts[0].incrementAndGet(), Math::max);
+        try {
+            Thread.sleep(holdMillis);
+            return "concurrency";
+        } finally {
+            counts[0].decrementAndGet();
+        }
+    }
+
+    /** The most calls of {@code round} that were inside {@link #concurrency} at once (not limited). */
+    @GET
+    @Path("concurrency/most")
+    @Produces(MediaType.TEXT_PLAIN)
+    public String mostInside(@QueryParam("round") String round) {
+        AtomicInteger[] counts = INSIDE.get(round);
+        return counts == null ? "0" : String.valueOf(counts[1].get());
     }
 }

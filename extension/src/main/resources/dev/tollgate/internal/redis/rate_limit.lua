@@ -14,7 +14,7 @@
 --                its policy (1 to p) and its cost. A batch's calls mostly share their policies: each is sent and
 --                converted once.
 -- Returns        for each call: all permitted (1/0), then for each of its limits: permitted (1/0), remaining,
---                reset ms, retry-after ms
+--                reset ms, retry-after ms, next ms (until more quota is made available: the RateLimit header's t)
 -- (RateLimitScript is the Java side of this layout, RateLimitKeys makes the keys: a change here is a change there.)
 --
 -- Time is the Redis server's (TIME), never the application server's. Every key written gets a TTL.
@@ -25,7 +25,8 @@
 -- that touches a key reads it (pass 1 below), later calls work on the value held here, and the writes are made once
 -- at the end (flush). A lone permitted acquire thus makes TIME and INCRBY for a fixed window, TIME, GET and SET for
 -- a token bucket or a GCRA, TIME, ZREMRANGEBYSCORE, ZCARD, ZADD and PEXPIRE for a sliding window; a batch of calls on
--- one key makes those calls once for all of them.
+-- one key makes those calls once for all of them. The one exception: a sliding window that already held live entries
+-- reads its oldest one (ZRANGEBYSCORE ... LIMIT 0 1) for every call it permits, to tell when more quota comes.
 --
 -- State per algorithm, chosen to be small (a key is a few dozen bytes of overhead already):
 --   F  a plain integer counter per window, in the key KEYS[i] .. d where d = (window number mod 3). The window is
@@ -247,7 +248,7 @@ while call <= #ARGV do
         local window = policy[p + 2]
         local cost = tonumber(ARGV[at + 1])
         local record = state[KEYS[base + i]]
-        local ok, remaining, reset, retry
+        local ok, remaining, reset, retry, more
         if algorithm == 'F' then
             local count = record[BEFORE]
             ok = count + cost <= limit
@@ -258,8 +259,9 @@ while call <= #ARGV do
             end
             remaining = limit - count
             reset = 0 -- an empty window is full already
+            more = window - (now % window) -- the window's end brings more quota, even to a full window's next permit
             if count > 0 then
-                reset = window - (now % window)
+                reset = more
             end
             retry = ok and 0 or reset
         elseif algorithm == 'S' then
@@ -291,8 +293,19 @@ while call <= #ARGV do
             remaining = limit - count
             reset = 0
             retry = 0
+            -- more: when the oldest live entry leaves; with no entries, when a permit taken now would leave
+            more = window
             if consume then
                 reset = window -- the newest live entry is one of this call's
+                if record[BEFORE] > 0 then
+                    -- The oldest live entry: the oldest one stored, unless every live entry is one this script has
+                    -- taken (pending, at now). Not read when the window was empty: then it is this call's.
+                    local oldest = redis.call('ZRANGEBYSCORE', record[TARGET], '(' .. (now - window), '+inf',
+                        'WITHSCORES', 'LIMIT', 0, 1)
+                    if oldest[2] then
+                        more = math.min(tonumber(oldest[2]), now) + window - now
+                    end
+                end
             else
                 -- These read the entries themselves: the members this script has taken go in first.
                 addpending(record)
@@ -303,11 +316,19 @@ while call <= #ARGV do
                     local newest = redis.call('ZREVRANGEBYSCORE', key, '+inf', threshold, 'WITHSCORES', 'LIMIT', 0, 1)
                     reset = tonumber(newest[2]) + window - now
                 end
+                local skip = count + cost - limit - 1
                 if not ok then
                     -- the (count + cost - limit)-th oldest live entry
-                    local oldest = redis.call('ZRANGEBYSCORE', key, threshold, '+inf', 'WITHSCORES', 'LIMIT',
-                        count + cost - limit - 1, 1)
+                    local oldest = redis.call('ZRANGEBYSCORE', key, threshold, '+inf', 'WITHSCORES', 'LIMIT', skip, 1)
                     retry = tonumber(oldest[2]) + window - now
+                end
+                if count > 0 then
+                    if not ok and skip == 0 then
+                        more = retry -- the entry just read is the oldest
+                    else
+                        local oldest = redis.call('ZRANGEBYSCORE', key, threshold, '+inf', 'WITHSCORES', 'LIMIT', 0, 1)
+                        more = tonumber(oldest[2]) + window - now
+                    end
                 end
             end
         elseif algorithm == 'G' then
@@ -330,6 +351,13 @@ while call <= #ARGV do
             if part > 0 then
                 reset = reset + 1
             end
+            -- more: until the room reaches the next whole emission interval (at rest: one emission interval)
+            local gap = (remaining + 1) * window - room
+            part = math.fmod(gap, limit)
+            more = (gap - part) / limit
+            if part > 0 then
+                more = more + 1
+            end
             retry = 0
             if not ok then
                 part = math.fmod(over, limit)
@@ -351,6 +379,8 @@ while call <= #ARGV do
             end
             remaining = math.floor(tokens)
             reset = math.ceil((capacity - tokens) * window / limit)
+            -- more: until the next whole token (a full bucket: until a token taken now is back)
+            more = math.ceil((remaining + 1 - tokens) * window / limit)
             retry = 0
             if not ok then
                 retry = math.ceil((cost - tokens) * window / limit)
@@ -360,6 +390,7 @@ while call <= #ARGV do
         result[#result + 1] = remaining
         result[#result + 1] = reset
         result[#result + 1] = retry
+        result[#result + 1] = more
     end
     call = call + 1 + 2 * limits
     base = base + limits

@@ -25,8 +25,8 @@
 -- that touches a key reads it (pass 1 below), later calls work on the value held here, and the writes are made once
 -- at the end (flush). A lone permitted acquire thus makes TIME and INCRBY for a fixed window, TIME, GET and SET for
 -- a token bucket or a GCRA, TIME, ZREMRANGEBYSCORE, ZCARD, ZADD and PEXPIRE for a sliding window; a batch of calls on
--- one key makes those calls once for all of them. The one exception: a sliding window that already held live entries
--- reads its oldest one (ZRANGEBYSCORE ... LIMIT 0 1) for every call it permits, to tell when more quota comes.
+-- one key makes those calls once for all of them. Besides, a sliding window that already held live entries reads its
+-- oldest one (ZRANGEBYSCORE ... LIMIT 0 1, once per script) when it permits a call, to tell when more quota comes.
 --
 -- State per algorithm, chosen to be small (a key is a few dozen bytes of overhead already):
 --   F  a plain integer counter per window, in the key KEYS[i] .. d where d = (window number mod 3). The window is
@@ -299,11 +299,18 @@ while call <= #ARGV do
                 reset = window -- the newest live entry is one of this call's
                 if record[BEFORE] > 0 then
                     -- The oldest live entry: the oldest one stored, unless every live entry is one this script has
-                    -- taken (pending, at now). Not read when the window was empty: then it is this call's.
-                    local oldest = redis.call('ZRANGEBYSCORE', record[TARGET], '(' .. (now - window), '+inf',
-                        'WITHSCORES', 'LIMIT', 0, 1)
-                    if oldest[2] then
-                        more = math.min(tonumber(oldest[2]), now) + window - now
+                    -- taken (pending, at now). Not read when the window was empty: then it is this call's. Read once
+                    -- per script (kept in the record's field 'oldest', false if none): what is stored only changes at
+                    -- now while the script runs.
+                    local oldest = record.oldest
+                    if oldest == nil then
+                        local found = redis.call('ZRANGEBYSCORE', record[TARGET], '(' .. (now - window), '+inf',
+                            'WITHSCORES', 'LIMIT', 0, 1)
+                        oldest = found[2] and tonumber(found[2]) or false
+                        record.oldest = oldest
+                    end
+                    if oldest then
+                        more = math.min(oldest, now) + window - now
                     end
                 end
             else

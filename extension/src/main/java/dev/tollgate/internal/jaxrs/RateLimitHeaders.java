@@ -17,11 +17,13 @@ import java.util.Map;
  * Renders rate-limit response headers. Pure functions of their arguments; no clock is read here.
  *
  * <ul>
- *   <li>{@code RateLimit-Policy} and {@code RateLimit}: draft-ietf-httpapi-ratelimit-headers (syntax unchanged from
- *       draft 08 to 11), structured-field lists with one member per limit, named by the limiter:
- *       {@code "name";q=<quota>;w=<window seconds>} and {@code "name";r=<remaining>;t=<seconds>}; a
- *       {@code CONCURRENCY} limit is {@code "name";q=<calls at once>;qu="concurrent-requests"} and
- *       {@code "name";r=<calls that may still start>}, without {@code w} and {@code t}.</li>
+ *   <li>{@code RateLimit-Policy} and {@code RateLimit}: draft-ietf-httpapi-ratelimit-headers-10 (syntax unchanged
+ *       from draft 08 to 11), structured-field lists with one member per limit, named by the limiter:
+ *       {@code "name";q=<quota>;w=<window seconds>} and {@code "name";r=<remaining>;t=<seconds>}, where {@code t} is
+ *       "the number of seconds until additional quota associated with the quota policy is made available" (draft 10,
+ *       section 4.1.2), see {@link #seconds}. A {@code CONCURRENCY} limit is
+ *       {@code "name";q=<calls at once>;qu="concurrent-requests"} and {@code "name";r=<calls that may still start>},
+ *       without {@code w} and {@code t}: its permits come back when calls end, at no time it could announce.</li>
  *   <li>{@code X-RateLimit-Limit}, {@code X-RateLimit-Remaining}, {@code X-RateLimit-Reset}: the de-facto headers
  *       (GitHub's convention), which describe one limit only: the most restrictive, see {@link #mostRestrictive}.</li>
  *   <li>{@code Retry-After}: whole seconds, rounded up, see {@link #retryAfterSeconds}.</li>
@@ -120,16 +122,21 @@ public final class RateLimitHeaders {
     }
 
     /**
-     * The {@code t} parameter, in whole seconds rounded up. For a limit that permitted the call: until it is back to
-     * full capacity ({@code resetMillis}). For a limit that refused it: until a call of the same cost is permitted
-     * ({@code retryAfterMillis}), so {@code t} never points later than the response's {@code Retry-After}, as the
-     * draft asks (section 6: Retry-After "SHOULD NOT reference a point in time earlier than" t). For fixed
-     * windows both are the same; for sliding windows, token buckets and GCRA, reset comes later. (A GCRA's reset is
-     * when it is back at rest; the next single permit is available as soon as {@code remaining > 0}.)
+     * The {@code t} parameter, in whole seconds rounded up: until additional quota is made available
+     * ({@code nextMillis}), i.e. until {@code r} grows if the client makes no call. That is the window's end for a
+     * fixed window, the oldest live entry's expiry for a sliding window, the next whole token for a token bucket and
+     * the next emission interval that raises {@code r} for a GCRA, not the time until the limit is full again (which
+     * {@code X-RateLimit-Reset} keeps). A limit at full capacity reports how long a permit taken now would take to come
+     * back. It is also the longest span within which the client can use no more than {@code r} (the "effective
+     * window" draft 11 calls {@code t}).
+     *
+     * <p>A limit that refused a call has {@code nextMillis <= retryAfterMillis} (more quota comes no later than enough
+     * for the call), so the {@code Retry-After} of a refusal, the longest wait of the limits that refused it, never
+     * points earlier than their {@code t}, as draft 10 section 6 asks ("SHOULD NOT reference a point in time earlier
+     * than the reset parameter").
      */
     private static long seconds(LimitOutcome outcome) {
-        long millis = outcome.permitted() ? outcome.resetMillis() : outcome.retryAfterMillis();
-        return cap(ceilDiv(Math.max(0, millis), 1000));
+        return cap(ceilDiv(Math.max(0, outcome.nextMillis()), 1000));
     }
 
     /**

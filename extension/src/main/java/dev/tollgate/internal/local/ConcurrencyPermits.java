@@ -11,7 +11,8 @@ import java.util.Map;
 /**
  * CONCURRENCY: the permits held in one partition, by holder, each with the end of its lease, as the Redis backend's
  * sorted set holds them (one member per permit there, one entry per holder and its cost here: the same counts).
- * A holder whose lease has ended holds nothing; a call taking permits drops such holders first.
+ * A holder whose lease has ended holds nothing; a call taking permits drops such holders first. Reset and next are 0:
+ * permits come back when calls end, not with time.
  */
 final class ConcurrencyPermits implements LimitState {
 
@@ -43,7 +44,7 @@ final class ConcurrencyPermits implements LimitState {
         }
         held += request.cost();
         expiresAt = Math.max(expiresAt, ends);
-        return new LimitOutcome(true, policy.capacity(), policy.limit() - held, 0, 0);
+        return new LimitOutcome(true, policy.capacity(), policy.limit() - held, 0, 0, 0);
     }
 
     @Override
@@ -56,7 +57,7 @@ final class ConcurrencyPermits implements LimitState {
         }
         boolean permitted = live + cost <= policy.limit();
         return new LimitOutcome(permitted, policy.capacity(), policy.limit() - live, 0,
-                permitted ? 0 : Math.min(1000, policy.windowMillis()));
+                permitted ? 0 : Math.min(1000, policy.windowMillis()), 0);
     }
 
     /** Gives back {@code holder}'s permits; whether it held any. */

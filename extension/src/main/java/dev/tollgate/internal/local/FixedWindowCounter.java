@@ -28,7 +28,7 @@ final class FixedWindowCounter implements LimitState {
             count = 0;
         }
         count += cost;
-        return new LimitOutcome(true, policy.capacity(), policy.limit() - count, windowEnd - now, 0);
+        return new LimitOutcome(true, policy.capacity(), policy.limit() - count, windowEnd - now, 0, windowEnd - now);
     }
 
     @Override
@@ -36,9 +36,12 @@ final class FixedWindowCounter implements LimitState {
         long start = windowStart(policy, now);
         long current = countIn(start);
         boolean permitted = current + cost <= policy.limit();
-        // An empty window is full already; otherwise it is full again when the window ends.
-        long reset = current == 0 ? 0 : start + policy.windowMillis() - now;
-        return new LimitOutcome(permitted, policy.capacity(), policy.limit() - current, reset, permitted ? 0 : reset);
+        // An empty window is full already; otherwise it is full again when the window ends. Either way the window's
+        // end is when more quota comes: all of it, or (when full) any permit taken now.
+        long end = start + policy.windowMillis() - now;
+        long reset = current == 0 ? 0 : end;
+        return new LimitOutcome(permitted, policy.capacity(), policy.limit() - current, reset, permitted ? 0 : reset,
+                end);
     }
 
     @Override

@@ -41,7 +41,9 @@ final class SlidingWindowLog implements LimitState {
         dropUpTo(now - policy.windowMillis());
         add(now, cost);
         expiresAt = newest() + policy.windowMillis();
-        return new LimitOutcome(true, policy.capacity(), policy.limit() - entries, expiresAt - now, 0);
+        // the oldest entry leaves first (this call's own if the log was empty)
+        long next = stamps[head] + policy.windowMillis() - now;
+        return new LimitOutcome(true, policy.capacity(), policy.limit() - entries, expiresAt - now, 0, next);
     }
 
     @Override
@@ -54,7 +56,9 @@ final class SlidingWindowLog implements LimitState {
         long retryAfter = permitted
                 ? 0
                 : stampOfEntry(firstLive, live + cost - policy.limit()) + policy.windowMillis() - now;
-        return new LimitOutcome(permitted, policy.capacity(), policy.limit() - live, reset, retryAfter);
+        // When the oldest live entry leaves; an empty log gets more only once a permit taken now has left.
+        long next = live == 0 ? policy.windowMillis() : stamps[slot(firstLive)] + policy.windowMillis() - now;
+        return new LimitOutcome(permitted, policy.capacity(), policy.limit() - live, reset, retryAfter, next);
     }
 
     @Override

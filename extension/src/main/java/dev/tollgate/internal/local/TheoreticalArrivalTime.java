@@ -35,7 +35,7 @@ final class TheoreticalArrivalTime implements LimitState {
         stored = true;
         long reset = ceilDiv(debt, policy.limit());
         restAt = now + reset;
-        return new LimitOutcome(true, policy.capacity(), remaining(policy, debt), reset, 0);
+        return new LimitOutcome(true, policy.capacity(), remaining(policy, debt), reset, 0, next(policy, debt));
     }
 
     @Override
@@ -44,7 +44,7 @@ final class TheoreticalArrivalTime implements LimitState {
         long over = debt + cost * policy.windowMillis() - tolerance(policy);
         boolean permitted = over <= 0;
         return new LimitOutcome(permitted, policy.capacity(), remaining(policy, debt),
-                ceilDiv(debt, policy.limit()), permitted ? 0 : ceilDiv(over, policy.limit()));
+                ceilDiv(debt, policy.limit()), permitted ? 0 : ceilDiv(over, policy.limit()), next(policy, debt));
     }
 
     /** When the partition is back at rest: the TAT, rounded up to a millisecond. */
@@ -78,6 +78,17 @@ final class TheoreticalArrivalTime implements LimitState {
     /** Whole emission intervals left within the tolerance: {@code floor((τ - debt) / T)}. */
     private static long remaining(LimitPolicy policy, long debt) {
         return Math.max(0, tolerance(policy) - debt) / policy.windowMillis();
+    }
+
+    /**
+     * Milliseconds until {@code remaining} grows: until the room {@code τ - debt} reaches the next whole emission
+     * interval, {@code ceil(((remaining + 1) × T - (τ - debt)) / L)} with times in units. At rest this is one emission
+     * interval: how long a permit taken now takes to come back.
+     */
+    private static long next(LimitPolicy policy, long debt) {
+        long room = Math.max(0, tolerance(policy) - debt);
+        long gap = (remaining(policy, debt) + 1) * policy.windowMillis() - room;
+        return ceilDiv(gap, policy.limit());
     }
 
     /** {@code ceil(a / b)} for {@code a >= 0}, {@code b > 0}. */

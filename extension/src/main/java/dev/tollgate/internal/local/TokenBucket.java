@@ -34,7 +34,8 @@ final class TokenBucket implements LimitState {
         lastRefill = now;
         long reset = millisToRefill(policy, policy.capacity() - tokens);
         fullAt = saturatedAdd(now, reset);
-        return new LimitOutcome(true, policy.capacity(), (long) Math.floor(tokens), reset, 0);
+        return new LimitOutcome(true, policy.capacity(), (long) Math.floor(tokens), reset, 0,
+                millisToNextToken(policy, tokens));
     }
 
     @Override
@@ -43,7 +44,7 @@ final class TokenBucket implements LimitState {
         boolean permitted = available >= cost;
         return new LimitOutcome(permitted, policy.capacity(), (long) Math.floor(available),
                 millisToRefill(policy, policy.capacity() - available),
-                permitted ? 0 : millisToRefill(policy, cost - available));
+                permitted ? 0 : millisToRefill(policy, cost - available), millisToNextToken(policy, available));
     }
 
     @Override
@@ -63,6 +64,15 @@ final class TokenBucket implements LimitState {
      */
     private static long millisToRefill(LimitPolicy policy, double missing) {
         return (long) Math.ceil(missing * policy.windowMillis() / policy.limit());
+    }
+
+    /**
+     * {@code ceil((floor(tokens) + 1 - tokens) * W / L)}: until the next whole token, when {@code remaining} grows. A
+     * full bucket refills nothing, but a token taken now is back after that long (one token's refill time), which is
+     * what the same formula gives for {@code tokens = C}.
+     */
+    private static long millisToNextToken(LimitPolicy policy, double tokens) {
+        return millisToRefill(policy, Math.floor(tokens) + 1 - tokens);
     }
 
     private static long saturatedAdd(long a, long b) {

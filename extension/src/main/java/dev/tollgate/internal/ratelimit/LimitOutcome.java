@@ -13,8 +13,17 @@ import java.time.Duration;
  * @param resetMillis      milliseconds until the limit is back to full capacity if no one calls
  * @param retryAfterMillis {@code 0} if this limit permitted the call; otherwise milliseconds until a call of the
  *                         same cost would be permitted by this limit
+ * @param nextMillis       milliseconds until additional quota is made available: until {@code remaining} grows by at
+ *                         least one if no one calls (the {@code t} of the {@code RateLimit} header). A limit at full
+ *                         capacity makes nothing more available until a permit is taken, so for it this is how long a
+ *                         permit taken now would take to come back (the window's end, {@code W}, one emission
+ *                         interval), so that a backend's answer is never 0 and {@code remaining / next} never reads
+ *                         as an unbounded rate (only a limit that counts nothing, failure mode {@code ALLOW}, reports
+ *                         0). For a refused limit it is never more than {@code retryAfterMillis}. The formulas per
+ *                         algorithm are in {@link dev.tollgate.internal.ratelimit}.
  */
-public record LimitOutcome(boolean permitted, long limit, long remaining, long resetMillis, long retryAfterMillis) {
+public record LimitOutcome(boolean permitted, long limit, long remaining, long resetMillis, long retryAfterMillis,
+                           long nextMillis) {
 
     public LimitOutcome {
         remaining = Math.max(0, remaining);

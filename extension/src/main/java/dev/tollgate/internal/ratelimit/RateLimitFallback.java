@@ -108,10 +108,13 @@ public final class RateLimitFallback {
                 request.cost(), request.holder());
     }
 
-    /** The outcome of an {@code ALLOW} limit: permitted, nothing counted, so the whole capacity remains. */
+    /**
+     * The outcome of an {@code ALLOW} limit: permitted, nothing counted, so the whole capacity remains, and no time
+     * (there is no state, nor a clock, to tell when quota would come back).
+     */
     private static LimitOutcome uncounted(LimitRequest request) {
         long capacity = request.policy().capacity();
-        return new LimitOutcome(true, capacity, capacity, 0, 0);
+        return new LimitOutcome(true, capacity, capacity, 0, 0, 0);
     }
 
     /**

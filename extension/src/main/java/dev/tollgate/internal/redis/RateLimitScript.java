@@ -30,7 +30,7 @@ import java.util.concurrent.CompletableFuture;
  *       mostly share their policies, so each is sent, and converted by the script, once.</dd>
  *   <dt>Reply</dt>
  *   <dd>per call: 1 if all its limits permitted it, else 0; then {@value #REPLY_PER_LIMIT} integers per limit:
- *       permitted (1/0), remaining, reset (ms), retry-after (ms).</dd>
+ *       permitted (1/0), remaining, reset (ms), retry-after (ms), next (ms until more quota is made available).</dd>
  * </dl>
  */
 final class RateLimitScript {
@@ -41,8 +41,8 @@ final class RateLimitScript {
     static final int ARGS_PER_POLICY = 4;
     /** ARGV values per limit of a call: its policy's number and its cost. */
     static final int ARGS_PER_LIMIT = 2;
-    /** Reply values per limit: permitted, remaining, reset (ms), retry-after (ms). */
-    static final int REPLY_PER_LIMIT = 4;
+    /** Reply values per limit: permitted, remaining, reset (ms), retry-after (ms), next (ms). */
+    static final int REPLY_PER_LIMIT = 5;
 
     private final LuaScript script;
 
@@ -118,7 +118,8 @@ final class RateLimitScript {
                         request.policy().capacity(),
                         number(reply.get(at + 1)),
                         number(reply.get(at + 2)),
-                        number(reply.get(at + 3))));
+                        number(reply.get(at + 3)),
+                        number(reply.get(at + 4))));
                 at += REPLY_PER_LIMIT;
             }
             decisions.add(new RateLimitDecision(permitted, outcomes));

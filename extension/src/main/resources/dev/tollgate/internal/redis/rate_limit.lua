@@ -12,10 +12,10 @@
 --                lease), capacity; then for each call: its number of limits n, positive for an acquire (check all its
 --                limits, then consume from all of them if all pass), negative for a peek (check only, write nothing);
 --                then for each of its limits 2 values: its policy (1 to p) and its cost, which for a 'C' limit of an
---                acquire is '<cost>:<holder>', the name of the call that will hold the permits. A batch's calls mostly share their policies: each is sent and
---                converted once.
+--                acquire is '<cost>:<holder>', the name of the call that will hold the permits. A batch's calls mostly
+--                share their policies: each is sent and converted once.
 -- Returns        for each call: all permitted (1/0), then for each of its limits: permitted (1/0), remaining,
---                reset ms, retry-after ms
+--                reset ms, retry-after ms, next ms (until more quota is made available: the RateLimit header's t)
 -- (RateLimitScript is the Java side of this layout, RateLimitKeys makes the keys: a change here is a change there.)
 --
 -- Time is the Redis server's (TIME), never the application server's. Every key written gets a TTL.
@@ -26,7 +26,8 @@
 -- that touches a key reads it (pass 1 below), later calls work on the value held here, and the writes are made once
 -- at the end (flush). A lone permitted acquire thus makes TIME and INCRBY for a fixed window, TIME, GET and SET for
 -- a token bucket or a GCRA, TIME, ZREMRANGEBYSCORE, ZCARD, ZADD and PEXPIRE for a sliding window or a concurrency
--- limit; a batch of calls on one key makes those calls once for all of them.
+-- limit; a batch of calls on one key makes those calls once for all of them. Besides, a sliding window that already held live entries reads its
+-- oldest one (ZRANGEBYSCORE ... LIMIT 0 1, once per script) when it permits a call, to tell when more quota comes.
 --
 -- State per algorithm, chosen to be small (a key is a few dozen bytes of overhead already):
 --   F  a plain integer counter per window, in the key KEYS[i] .. d where d = (window number mod 3). The window is
@@ -269,7 +270,7 @@ while call <= #ARGV do
         local window = policy[p + 2]
         local cost = tonumber(ARGV[at + 1]) or tonumber(string.match(ARGV[at + 1], '^%d+'))
         local record = state[KEYS[base + i]]
-        local ok, remaining, reset, retry
+        local ok, remaining, reset, retry, more
         if algorithm == 'F' then
             local count = record[BEFORE]
             ok = count + cost <= limit
@@ -280,8 +281,9 @@ while call <= #ARGV do
             end
             remaining = limit - count
             reset = 0 -- an empty window is full already
+            more = window - (now % window) -- the window's end brings more quota, even to a full window's next permit
             if count > 0 then
-                reset = window - (now % window)
+                reset = more
             end
             retry = ok and 0 or reset
         elseif algorithm == 'S' then
@@ -313,8 +315,26 @@ while call <= #ARGV do
             remaining = limit - count
             reset = 0
             retry = 0
+            -- more: when the oldest live entry leaves; with no entries, when a permit taken now would leave
+            more = window
             if consume then
                 reset = window -- the newest live entry is one of this call's
+                if record[BEFORE] > 0 then
+                    -- The oldest live entry: the oldest one stored, unless every live entry is one this script has
+                    -- taken (pending, at now). Not read when the window was empty: then it is this call's. Read once
+                    -- per script (kept in the record's field 'oldest', false if none): what is stored only changes at
+                    -- now while the script runs.
+                    local oldest = record.oldest
+                    if oldest == nil then
+                        local found = redis.call('ZRANGEBYSCORE', record[TARGET], '(' .. (now - window), '+inf',
+                            'WITHSCORES', 'LIMIT', 0, 1)
+                        oldest = found[2] and tonumber(found[2]) or false
+                        record.oldest = oldest
+                    end
+                    if oldest then
+                        more = math.min(oldest, now) + window - now
+                    end
+                end
             else
                 -- These read the entries themselves: the members this script has taken go in first.
                 addpending(record)
@@ -325,11 +345,19 @@ while call <= #ARGV do
                     local newest = redis.call('ZREVRANGEBYSCORE', key, '+inf', threshold, 'WITHSCORES', 'LIMIT', 0, 1)
                     reset = tonumber(newest[2]) + window - now
                 end
+                local skip = count + cost - limit - 1
                 if not ok then
                     -- the (count + cost - limit)-th oldest live entry
-                    local oldest = redis.call('ZRANGEBYSCORE', key, threshold, '+inf', 'WITHSCORES', 'LIMIT',
-                        count + cost - limit - 1, 1)
+                    local oldest = redis.call('ZRANGEBYSCORE', key, threshold, '+inf', 'WITHSCORES', 'LIMIT', skip, 1)
                     retry = tonumber(oldest[2]) + window - now
+                end
+                if count > 0 then
+                    if not ok and skip == 0 then
+                        more = retry -- the entry just read is the oldest
+                    else
+                        local oldest = redis.call('ZRANGEBYSCORE', key, threshold, '+inf', 'WITHSCORES', 'LIMIT', 0, 1)
+                        more = tonumber(oldest[2]) + window - now
+                    end
                 end
             end
         elseif algorithm == 'C' then
@@ -356,6 +384,7 @@ while call <= #ARGV do
             remaining = limit - count
             reset = 0
             retry = ok and 0 or 1000
+            more = 0 -- permits come back when calls end, not with time
         elseif algorithm == 'G' then
             -- Units of 1/limit ms: the emission interval is window units, the tolerance capacity * window. math.fmod
             -- is C's fmod, exact, so the divisions below are of exact multiples.
@@ -375,6 +404,13 @@ while call <= #ARGV do
             reset = (debt - part) / limit
             if part > 0 then
                 reset = reset + 1
+            end
+            -- more: until the room reaches the next whole emission interval (at rest: one emission interval)
+            local gap = (remaining + 1) * window - room
+            part = math.fmod(gap, limit)
+            more = (gap - part) / limit
+            if part > 0 then
+                more = more + 1
             end
             retry = 0
             if not ok then
@@ -397,6 +433,8 @@ while call <= #ARGV do
             end
             remaining = math.floor(tokens)
             reset = math.ceil((capacity - tokens) * window / limit)
+            -- more: until the next whole token (a full bucket: until a token taken now is back)
+            more = math.ceil((remaining + 1 - tokens) * window / limit)
             retry = 0
             if not ok then
                 retry = math.ceil((cost - tokens) * window / limit)
@@ -406,6 +444,7 @@ while call <= #ARGV do
         result[#result + 1] = remaining
         result[#result + 1] = reset
         result[#result + 1] = retry
+        result[#result + 1] = more
     end
     call = call + 1 + 2 * limits
     base = base + limits

@@ -34,12 +34,12 @@ final class Fakes {
         return new AppliedLimit(name, LimitPolicy.tokenBucket(limit, windowMillis, burst));
     }
 
-    static LimitOutcome permitted(long limit, long remaining, long resetMillis) {
-        return new LimitOutcome(true, limit, remaining, resetMillis, 0);
+    static LimitOutcome permitted(long limit, long remaining, long resetMillis, long nextMillis) {
+        return new LimitOutcome(true, limit, remaining, resetMillis, 0, nextMillis);
     }
 
-    static LimitOutcome refused(long limit, long remaining, long resetMillis, long retryAfterMillis) {
-        return new LimitOutcome(false, limit, remaining, resetMillis, retryAfterMillis);
+    static LimitOutcome refused(long limit, long remaining, long resetMillis, long retryAfterMillis, long nextMillis) {
+        return new LimitOutcome(false, limit, remaining, resetMillis, retryAfterMillis, nextMillis);
     }
 
     /** An enforced result; the decision is permitted iff every outcome is. */

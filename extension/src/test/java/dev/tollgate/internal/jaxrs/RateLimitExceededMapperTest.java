@@ -58,7 +58,7 @@ class RateLimitExceededMapperTest {
         Map<String, Object> attributes = attributes();
         RateLimitResults.record(servletRequest(attributes), result(
                 List.of(sliding("per-minute", 60, 60_000), fixed("daily", 1_000, 86_400_000)),
-                refused(60, 0, 59_000, 4_200), permitted(1_000, 958, 37_000_500)));
+                refused(60, 0, 59_000, 4_200, 1_100), permitted(1_000, 958, 37_000_500, 37_000_500)));
         Response response = mapper.toResponse(new RateLimitExceededException("per-minute", Duration.ofMillis(4_200)));
 
         new RateLimitResponseFilter().filter(requestContext(attributes), responseContext(response.getMetadata()));
@@ -66,7 +66,7 @@ class RateLimitExceededMapperTest {
         MultivaluedMap<String, Object> headers = response.getMetadata();
         assertThat(headers.getFirst("Retry-After")).isEqualTo("5");
         assertThat(headers.getFirst("RateLimit-Policy")).isEqualTo("\"per-minute\";q=60;w=60, \"daily\";q=1000;w=86400");
-        assertThat(headers.getFirst("RateLimit")).isEqualTo("\"per-minute\";r=0;t=5, \"daily\";r=958;t=37001");
+        assertThat(headers.getFirst("RateLimit")).isEqualTo("\"per-minute\";r=0;t=2, \"daily\";r=958;t=37001");
         assertThat(headers.getFirst("X-RateLimit-Limit")).isEqualTo("60");
         assertThat(headers.getFirst("X-RateLimit-Remaining")).isEqualTo("0");
         assertThat(headers.getFirst("X-RateLimit-Reset")).isNotNull();

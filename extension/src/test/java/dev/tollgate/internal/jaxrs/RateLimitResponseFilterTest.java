@@ -26,7 +26,7 @@ class RateLimitResponseFilterTest {
     void addsEveryHeaderWhenAResultWasRecorded() {
         Map<String, Object> attributes = attributes();
         RateLimitResults.record(servletRequest(attributes),
-                result(List.of(fixed("orders", 100, 60_000)), permitted(100, 99, 42_500)));
+                result(List.of(fixed("orders", 100, 60_000)), permitted(100, 99, 42_500, 42_500)));
         MultivaluedMap<String, Object> headers = new MultivaluedHashMap<>();
 
         filter.filter(requestContext(attributes), responseContext(headers));
@@ -55,7 +55,7 @@ class RateLimitResponseFilterTest {
     void keepsHeadersTheApplicationSet() {
         Map<String, Object> attributes = attributes();
         RateLimitResults.record(servletRequest(attributes),
-                result(List.of(fixed("orders", 100, 60_000)), permitted(100, 99, 42_500)));
+                result(List.of(fixed("orders", 100, 60_000)), permitted(100, 99, 42_500, 42_500)));
         MultivaluedMap<String, Object> headers = new MultivaluedHashMap<>();
         headers.add("X-RateLimit-Limit", "5000");
 

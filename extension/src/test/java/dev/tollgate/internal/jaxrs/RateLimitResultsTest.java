@@ -20,7 +20,7 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 
 class RateLimitResultsTest {
 
-    private final RateLimitResult orders = result(List.of(fixed("orders", 10, 1_000)), permitted(10, 9, 500));
+    private final RateLimitResult orders = result(List.of(fixed("orders", 10, 1_000)), permitted(10, 9, 500, 500));
 
     @Test
     void recordsTheResultAndWhenItWasDecidedAsARequestAttribute() {
@@ -45,15 +45,15 @@ class RateLimitResultsTest {
         Map<String, Object> attributes = attributes();
         RateLimitResults.record(servletRequest(attributes), result(
                 List.of(fixed("resource", 10, 1_000), fixed("shared", 100, 60_000)),
-                permitted(10, 9, 500), permitted(100, 50, 30_000)));
+                permitted(10, 9, 500, 500), permitted(100, 50, 30_000, 30_000)));
         RateLimitResults.record(servletRequest(attributes), result(
                 List.of(fixed("shared", 100, 60_000), fixed("service", 5, 1_000)),
-                permitted(100, 49, 30_000), refused(5, 0, 700, 700)));
+                permitted(100, 49, 30_000, 30_000), refused(5, 0, 700, 700, 700)));
 
         RateLimitResult merged = RateLimitResults.recorded(attributes.get(RateLimitResults.ATTRIBUTE)).result();
         assertThat(merged.limits()).extracting(AppliedLimit::name).containsExactly("resource", "shared", "service");
         assertThat(merged.decision().outcomes()).containsExactly(
-                permitted(10, 9, 500), permitted(100, 49, 30_000), refused(5, 0, 700, 700));
+                permitted(10, 9, 500, 500), permitted(100, 49, 30_000, 30_000), refused(5, 0, 700, 700, 700));
         assertThat(merged.decision().permitted()).isFalse();
         assertThat(merged.enforced()).isTrue();
     }

@@ -37,19 +37,19 @@ class AllOrNothingTest {
         RateLimitDecision first = backend.acquire(List.of(perUser, global));
         assertThat(first.permitted()).isTrue();
         assertThat(first.outcomes()).containsExactly(
-                new LimitOutcome(true, 2, 1, 1_000, 0),
-                new LimitOutcome(true, 1, 0, 750, 0));
+                new LimitOutcome(true, 2, 1, 1_000, 0, 1_000),
+                new LimitOutcome(true, 1, 0, 750, 0, 750));
 
         clock.advance(100);
         RateLimitDecision second = backend.acquire(List.of(perUser, global));
         assertThat(second.permitted()).isFalse();
         // The per-user limit had room, so it reports it, but it gave nothing to a call that was refused.
         assertThat(second.outcomes()).containsExactly(
-                new LimitOutcome(true, 2, 1, 900, 0),
-                new LimitOutcome(false, 1, 0, 650, 650));
+                new LimitOutcome(true, 2, 1, 900, 0, 900),
+                new LimitOutcome(false, 1, 0, 650, 650, 650));
         assertThat(second.retryAfterMillis()).isEqualTo(650);
 
-        assertThat(backend.acquire(List.of(perUser)).outcome(0)).isEqualTo(new LimitOutcome(true, 2, 0, 1_000, 0));
+        assertThat(backend.acquire(List.of(perUser)).outcome(0)).isEqualTo(new LimitOutcome(true, 2, 0, 1_000, 0, 900));
     }
 
     @Test

@@ -28,42 +28,42 @@ class FixedWindowTest {
 
     @Test
     void countsDownWithinTheWindowAndStartsOverInTheNext() {
-        assertThat(acquire(THREE_PER_SECOND, 1)).isEqualTo(new LimitOutcome(true, 3, 2, 750, 0));
+        assertThat(acquire(THREE_PER_SECOND, 1)).isEqualTo(new LimitOutcome(true, 3, 2, 750, 0, 750));
         clock.advance(100);
-        assertThat(acquire(THREE_PER_SECOND, 2)).isEqualTo(new LimitOutcome(true, 3, 0, 650, 0));
-        assertThat(acquire(THREE_PER_SECOND, 1)).isEqualTo(new LimitOutcome(false, 3, 0, 650, 650));
+        assertThat(acquire(THREE_PER_SECOND, 2)).isEqualTo(new LimitOutcome(true, 3, 0, 650, 0, 650));
+        assertThat(acquire(THREE_PER_SECOND, 1)).isEqualTo(new LimitOutcome(false, 3, 0, 650, 650, 650));
         clock.set(WINDOW_START + 999);
-        assertThat(acquire(THREE_PER_SECOND, 1)).isEqualTo(new LimitOutcome(false, 3, 0, 1, 1));
+        assertThat(acquire(THREE_PER_SECOND, 1)).isEqualTo(new LimitOutcome(false, 3, 0, 1, 1, 1));
         clock.set(WINDOW_START + 1_000);
-        assertThat(acquire(THREE_PER_SECOND, 1)).isEqualTo(new LimitOutcome(true, 3, 2, 1_000, 0));
+        assertThat(acquire(THREE_PER_SECOND, 1)).isEqualTo(new LimitOutcome(true, 3, 2, 1_000, 0, 1_000));
     }
 
     @Test
     void aRefusedCallConsumesNothing() {
-        assertThat(acquire(THREE_PER_SECOND, 2)).isEqualTo(new LimitOutcome(true, 3, 1, 750, 0));
-        assertThat(acquire(THREE_PER_SECOND, 2)).isEqualTo(new LimitOutcome(false, 3, 1, 750, 750));
-        assertThat(acquire(THREE_PER_SECOND, 1)).isEqualTo(new LimitOutcome(true, 3, 0, 750, 0));
+        assertThat(acquire(THREE_PER_SECOND, 2)).isEqualTo(new LimitOutcome(true, 3, 1, 750, 0, 750));
+        assertThat(acquire(THREE_PER_SECOND, 2)).isEqualTo(new LimitOutcome(false, 3, 1, 750, 750, 750));
+        assertThat(acquire(THREE_PER_SECOND, 1)).isEqualTo(new LimitOutcome(true, 3, 0, 750, 0, 750));
     }
 
     @Test
     void aDailyWindowResetsAtMidnightUtc() {
         LimitPolicy twoPerDay = LimitPolicy.window(FIXED_WINDOW, 2, 86_400_000);
         clock.set(Instant.parse("2025-03-14T23:59:59.250Z").toEpochMilli());
-        assertThat(acquire(twoPerDay, 2)).isEqualTo(new LimitOutcome(true, 2, 0, 750, 0));
-        assertThat(acquire(twoPerDay, 1)).isEqualTo(new LimitOutcome(false, 2, 0, 750, 750));
+        assertThat(acquire(twoPerDay, 2)).isEqualTo(new LimitOutcome(true, 2, 0, 750, 0, 750));
+        assertThat(acquire(twoPerDay, 1)).isEqualTo(new LimitOutcome(false, 2, 0, 750, 750, 750));
         clock.set(Instant.parse("2025-03-15T00:00:00Z").toEpochMilli());
-        assertThat(acquire(twoPerDay, 1)).isEqualTo(new LimitOutcome(true, 2, 1, 86_400_000, 0));
+        assertThat(acquire(twoPerDay, 1)).isEqualTo(new LimitOutcome(true, 2, 1, 86_400_000, 0, 86_400_000));
     }
 
     @Test
     void peekReportsTheWindowWithoutConsuming() {
-        // An untouched window is full already: nothing to reset.
-        assertThat(peek(THREE_PER_SECOND, 1)).isEqualTo(new LimitOutcome(true, 3, 3, 0, 0));
+        // An untouched window is full already: nothing to reset; a permit taken now is back when the window ends.
+        assertThat(peek(THREE_PER_SECOND, 1)).isEqualTo(new LimitOutcome(true, 3, 3, 0, 0, 750));
         acquire(THREE_PER_SECOND, 2);
         clock.advance(50);
-        assertThat(peek(THREE_PER_SECOND, 1)).isEqualTo(new LimitOutcome(true, 3, 1, 700, 0));
-        assertThat(peek(THREE_PER_SECOND, 2)).isEqualTo(new LimitOutcome(false, 3, 1, 700, 700));
-        assertThat(peek(THREE_PER_SECOND, 1)).isEqualTo(new LimitOutcome(true, 3, 1, 700, 0));
+        assertThat(peek(THREE_PER_SECOND, 1)).isEqualTo(new LimitOutcome(true, 3, 1, 700, 0, 700));
+        assertThat(peek(THREE_PER_SECOND, 2)).isEqualTo(new LimitOutcome(false, 3, 1, 700, 700, 700));
+        assertThat(peek(THREE_PER_SECOND, 1)).isEqualTo(new LimitOutcome(true, 3, 1, 700, 0, 700));
         assertThat(backend.peek(List.of(request(THREE_PER_SECOND, 2))).permitted()).isFalse();
     }
 

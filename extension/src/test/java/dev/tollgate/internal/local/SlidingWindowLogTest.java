@@ -75,7 +75,7 @@ class SlidingWindowLogTest {
             }
             stamps.addAll(at, Collections.nCopies((int) cost, now));
             return new LimitOutcome(true, policy.limit(), policy.limit() - stamps.size(),
-                    newest() + policy.windowMillis() - now, 0);
+                    newest() + policy.windowMillis() - now, 0, stamps.get(0) + policy.windowMillis() - now);
         }
 
         LimitOutcome describe(LimitPolicy policy, long cost, long now) {
@@ -86,7 +86,8 @@ class SlidingWindowLogTest {
             long retryAfter = permitted
                     ? 0
                     : live.get((int) (n + cost - policy.limit()) - 1) + policy.windowMillis() - now;
-            return new LimitOutcome(permitted, policy.limit(), policy.limit() - n, reset, retryAfter);
+            long next = n == 0 ? policy.windowMillis() : live.get(0) + policy.windowMillis() - now;
+            return new LimitOutcome(permitted, policy.limit(), policy.limit() - n, reset, retryAfter, next);
         }
 
         long newest() {

@@ -30,42 +30,43 @@ class TheoreticalArrivalTimeTest {
 
     @Test
     void aPartitionAtRestHasItsWholeBurst() {
-        assertThat(peek(FOUR_PER_SECOND_BURST_SIX, 1)).isEqualTo(new LimitOutcome(true, 6, 6, 0, 0));
-        assertThat(acquire(FOUR_PER_SECOND_BURST_SIX, 6)).isEqualTo(new LimitOutcome(true, 6, 0, 1_500, 0));
-        assertThat(acquire(FOUR_PER_SECOND_BURST_SIX, 1)).isEqualTo(new LimitOutcome(false, 6, 0, 1_500, 250));
+        assertThat(peek(FOUR_PER_SECOND_BURST_SIX, 1)).isEqualTo(new LimitOutcome(true, 6, 6, 0, 0, 250));
+        assertThat(acquire(FOUR_PER_SECOND_BURST_SIX, 6)).isEqualTo(new LimitOutcome(true, 6, 0, 1_500, 0, 250));
+        assertThat(acquire(FOUR_PER_SECOND_BURST_SIX, 1)).isEqualTo(new LimitOutcome(false, 6, 0, 1_500, 250, 250));
     }
 
     @Test
     void eachPermitMovesTheArrivalTimeOneIntervalOn() {
-        assertThat(acquire(FOUR_PER_SECOND_BURST_SIX, 2)).isEqualTo(new LimitOutcome(true, 6, 4, 500, 0));
-        assertThat(acquire(FOUR_PER_SECOND_BURST_SIX, 4)).isEqualTo(new LimitOutcome(true, 6, 0, 1_500, 0));
+        assertThat(acquire(FOUR_PER_SECOND_BURST_SIX, 2)).isEqualTo(new LimitOutcome(true, 6, 4, 500, 0, 250));
+        assertThat(acquire(FOUR_PER_SECOND_BURST_SIX, 4)).isEqualTo(new LimitOutcome(true, 6, 0, 1_500, 0, 250));
         clock.advance(125); // half an interval
-        assertThat(acquire(FOUR_PER_SECOND_BURST_SIX, 1)).isEqualTo(new LimitOutcome(false, 6, 0, 1_375, 125));
-        assertThat(acquire(FOUR_PER_SECOND_BURST_SIX, 2)).isEqualTo(new LimitOutcome(false, 6, 0, 1_375, 375));
+        assertThat(acquire(FOUR_PER_SECOND_BURST_SIX, 1)).isEqualTo(new LimitOutcome(false, 6, 0, 1_375, 125, 125));
+        assertThat(acquire(FOUR_PER_SECOND_BURST_SIX, 2)).isEqualTo(new LimitOutcome(false, 6, 0, 1_375, 375, 125));
         clock.advance(125); // one interval
-        assertThat(acquire(FOUR_PER_SECOND_BURST_SIX, 1)).isEqualTo(new LimitOutcome(true, 6, 0, 1_500, 0));
+        assertThat(acquire(FOUR_PER_SECOND_BURST_SIX, 1)).isEqualTo(new LimitOutcome(true, 6, 0, 1_500, 0, 250));
         clock.advance(10_000); // long at rest: never more than the burst
-        assertThat(peek(FOUR_PER_SECOND_BURST_SIX, 1)).isEqualTo(new LimitOutcome(true, 6, 6, 0, 0));
+        assertThat(peek(FOUR_PER_SECOND_BURST_SIX, 1)).isEqualTo(new LimitOutcome(true, 6, 6, 0, 0, 250));
     }
 
     @Test
     void aFractionalIntervalIsKeptExactly() {
         for (int i = 1; i <= 3; i++) {
-            // reset: ceil(i × 333⅓)
-            assertThat(acquire(THREE_PER_SECOND, 1)).isEqualTo(new LimitOutcome(true, 3, 3 - i, (1_000 * i + 2) / 3, 0));
+            // reset: ceil(i × 333⅓); next: one interval, ceil(333⅓)
+            assertThat(acquire(THREE_PER_SECOND, 1))
+                    .isEqualTo(new LimitOutcome(true, 3, 3 - i, (1_000 * i + 2) / 3, 0, 334));
         }
-        assertThat(acquire(THREE_PER_SECOND, 1)).isEqualTo(new LimitOutcome(false, 3, 0, 1_000, 334));
+        assertThat(acquire(THREE_PER_SECOND, 1)).isEqualTo(new LimitOutcome(false, 3, 0, 1_000, 334, 334));
         clock.advance(333); // a third of a millisecond short of an interval
-        assertThat(acquire(THREE_PER_SECOND, 1)).isEqualTo(new LimitOutcome(false, 3, 0, 667, 1));
+        assertThat(acquire(THREE_PER_SECOND, 1)).isEqualTo(new LimitOutcome(false, 3, 0, 667, 1, 1));
         clock.advance(1);
-        // 334 ms after the first three calls: a TAT of 999⅓ ms ahead
-        assertThat(acquire(THREE_PER_SECOND, 1)).isEqualTo(new LimitOutcome(true, 3, 0, 1_000, 0));
+        // 334 ms after the first three calls: a TAT of 999⅓ ms ahead, a permit's room in 332⅔ ms
+        assertThat(acquire(THREE_PER_SECOND, 1)).isEqualTo(new LimitOutcome(true, 3, 0, 1_000, 0, 333));
         clock.advance(666); // 1,000 ms after the first three: 333⅓ ms ahead
-        assertThat(peek(THREE_PER_SECOND, 1)).isEqualTo(new LimitOutcome(true, 3, 2, 334, 0));
+        assertThat(peek(THREE_PER_SECOND, 1)).isEqualTo(new LimitOutcome(true, 3, 2, 334, 0, 334));
         clock.advance(333); // a third of a millisecond ahead
-        assertThat(peek(THREE_PER_SECOND, 1)).isEqualTo(new LimitOutcome(true, 3, 2, 1, 0));
+        assertThat(peek(THREE_PER_SECOND, 1)).isEqualTo(new LimitOutcome(true, 3, 2, 1, 0, 1));
         clock.advance(1);
-        assertThat(peek(THREE_PER_SECOND, 1)).isEqualTo(new LimitOutcome(true, 3, 3, 0, 0));
+        assertThat(peek(THREE_PER_SECOND, 1)).isEqualTo(new LimitOutcome(true, 3, 3, 0, 0, 334));
     }
 
     @Test

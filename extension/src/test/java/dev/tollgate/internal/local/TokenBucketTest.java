@@ -26,28 +26,28 @@ class TokenBucketTest {
 
     @Test
     void aMissingBucketIsFull() {
-        assertThat(peek(FOUR_PER_SECOND_BURST_SIX, 1)).isEqualTo(new LimitOutcome(true, 6, 6, 0, 0));
-        assertThat(acquire(FOUR_PER_SECOND_BURST_SIX, 6)).isEqualTo(new LimitOutcome(true, 6, 0, 1_500, 0));
+        assertThat(peek(FOUR_PER_SECOND_BURST_SIX, 1)).isEqualTo(new LimitOutcome(true, 6, 6, 0, 0, 250));
+        assertThat(acquire(FOUR_PER_SECOND_BURST_SIX, 6)).isEqualTo(new LimitOutcome(true, 6, 0, 1_500, 0, 250));
     }
 
     @Test
     void refillsAtTheLimitPerWindow() {
-        assertThat(acquire(FOUR_PER_SECOND_BURST_SIX, 2)).isEqualTo(new LimitOutcome(true, 6, 4, 500, 0));
-        assertThat(acquire(FOUR_PER_SECOND_BURST_SIX, 4)).isEqualTo(new LimitOutcome(true, 6, 0, 1_500, 0));
-        clock.advance(125); // half a token
-        assertThat(acquire(FOUR_PER_SECOND_BURST_SIX, 1)).isEqualTo(new LimitOutcome(false, 6, 0, 1_375, 125));
-        assertThat(acquire(FOUR_PER_SECOND_BURST_SIX, 2)).isEqualTo(new LimitOutcome(false, 6, 0, 1_375, 375));
+        assertThat(acquire(FOUR_PER_SECOND_BURST_SIX, 2)).isEqualTo(new LimitOutcome(true, 6, 4, 500, 0, 250));
+        assertThat(acquire(FOUR_PER_SECOND_BURST_SIX, 4)).isEqualTo(new LimitOutcome(true, 6, 0, 1_500, 0, 250));
+        clock.advance(125); // half a token: the next whole one in 125 ms, two of them in 375
+        assertThat(acquire(FOUR_PER_SECOND_BURST_SIX, 1)).isEqualTo(new LimitOutcome(false, 6, 0, 1_375, 125, 125));
+        assertThat(acquire(FOUR_PER_SECOND_BURST_SIX, 2)).isEqualTo(new LimitOutcome(false, 6, 0, 1_375, 375, 125));
         clock.advance(125); // one token
-        assertThat(acquire(FOUR_PER_SECOND_BURST_SIX, 1)).isEqualTo(new LimitOutcome(true, 6, 0, 1_500, 0));
+        assertThat(acquire(FOUR_PER_SECOND_BURST_SIX, 1)).isEqualTo(new LimitOutcome(true, 6, 0, 1_500, 0, 250));
         clock.advance(1_500);
-        assertThat(peek(FOUR_PER_SECOND_BURST_SIX, 1)).isEqualTo(new LimitOutcome(true, 6, 6, 0, 0));
+        assertThat(peek(FOUR_PER_SECOND_BURST_SIX, 1)).isEqualTo(new LimitOutcome(true, 6, 6, 0, 0, 250));
     }
 
     @Test
     void neverHoldsMoreThanItsCapacity() {
         acquire(FOUR_PER_SECOND_BURST_SIX, 1);
         clock.advance(60_000);
-        assertThat(acquire(FOUR_PER_SECOND_BURST_SIX, 1)).isEqualTo(new LimitOutcome(true, 6, 5, 250, 0));
+        assertThat(acquire(FOUR_PER_SECOND_BURST_SIX, 1)).isEqualTo(new LimitOutcome(true, 6, 5, 250, 0, 250));
     }
 
     @Test
@@ -55,8 +55,8 @@ class TokenBucketTest {
         LimitPolicy threePerSecond = LimitPolicy.tokenBucket(3, 1_000, 3);
         acquire(threePerSecond, 3);
         clock.advance(500); // 1.5 tokens
-        assertThat(peek(threePerSecond, 1)).isEqualTo(new LimitOutcome(true, 3, 1, 500, 0));
-        assertThat(peek(threePerSecond, 2)).isEqualTo(new LimitOutcome(false, 3, 1, 500, 167));
+        assertThat(peek(threePerSecond, 1)).isEqualTo(new LimitOutcome(true, 3, 1, 500, 0, 167));
+        assertThat(peek(threePerSecond, 2)).isEqualTo(new LimitOutcome(false, 3, 1, 500, 167, 167));
     }
 
     @Test
@@ -67,24 +67,24 @@ class TokenBucketTest {
         LimitPolicy threePerSecond = LimitPolicy.tokenBucket(3, 1_000, 3);
         acquire(threePerSecond, 3);
         clock.advance(115);
-        assertThat(peek(threePerSecond, 1)).isEqualTo(new LimitOutcome(false, 3, 0, 886, 219));
+        assertThat(peek(threePerSecond, 1)).isEqualTo(new LimitOutcome(false, 3, 0, 886, 219, 219));
     }
 
     @Test
     void aClockSteppingBackNeitherRefillsNorTakesTokens() {
         acquire(FOUR_PER_SECOND_BURST_SIX, 6);
         clock.set(T0 - 500);
-        assertThat(peek(FOUR_PER_SECOND_BURST_SIX, 1)).isEqualTo(new LimitOutcome(false, 6, 0, 1_500, 250));
+        assertThat(peek(FOUR_PER_SECOND_BURST_SIX, 1)).isEqualTo(new LimitOutcome(false, 6, 0, 1_500, 250, 250));
         clock.set(T0 + 250);
-        assertThat(peek(FOUR_PER_SECOND_BURST_SIX, 1)).isEqualTo(new LimitOutcome(true, 6, 1, 1_250, 0));
+        assertThat(peek(FOUR_PER_SECOND_BURST_SIX, 1)).isEqualTo(new LimitOutcome(true, 6, 1, 1_250, 0, 250));
     }
 
     @Test
     void peekTakesNoToken() {
         acquire(FOUR_PER_SECOND_BURST_SIX, 5);
-        assertThat(peek(FOUR_PER_SECOND_BURST_SIX, 1)).isEqualTo(new LimitOutcome(true, 6, 1, 1_250, 0));
-        assertThat(peek(FOUR_PER_SECOND_BURST_SIX, 1)).isEqualTo(new LimitOutcome(true, 6, 1, 1_250, 0));
-        assertThat(acquire(FOUR_PER_SECOND_BURST_SIX, 1)).isEqualTo(new LimitOutcome(true, 6, 0, 1_500, 0));
+        assertThat(peek(FOUR_PER_SECOND_BURST_SIX, 1)).isEqualTo(new LimitOutcome(true, 6, 1, 1_250, 0, 250));
+        assertThat(peek(FOUR_PER_SECOND_BURST_SIX, 1)).isEqualTo(new LimitOutcome(true, 6, 1, 1_250, 0, 250));
+        assertThat(acquire(FOUR_PER_SECOND_BURST_SIX, 1)).isEqualTo(new LimitOutcome(true, 6, 0, 1_500, 0, 250));
     }
 
     private LimitOutcome acquire(LimitPolicy policy, long cost) {

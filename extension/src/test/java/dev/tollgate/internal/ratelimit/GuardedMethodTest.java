@@ -24,7 +24,7 @@ class GuardedMethodTest {
         List<LimitOutcome> outcomes = new java.util.ArrayList<>();
         boolean all = true;
         for (boolean p : permitted) {
-            outcomes.add(new LimitOutcome(p, 5, p ? 3 : 0, 500, p ? 0 : 500));
+            outcomes.add(new LimitOutcome(p, 5, p ? 3 : 0, 500, p ? 0 : 500, 500));
             all &= p;
         }
         return new RateLimitResult(applied, new RateLimitDecision(all, outcomes), true);

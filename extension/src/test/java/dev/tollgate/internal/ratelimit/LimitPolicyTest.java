@@ -54,10 +54,10 @@ class LimitPolicyTest {
     @Test
     void aDecisionWaitsForItsSlowestRefusingLimit() {
         RateLimitDecision decision = new RateLimitDecision(false, List.of(
-                new LimitOutcome(true, 10, 4, 500, 0),
-                new LimitOutcome(false, 3, 0, 900, 700),
-                new LimitOutcome(false, 5, 0, 300, 250)));
+                new LimitOutcome(true, 10, 4, 500, 0, 100),
+                new LimitOutcome(false, 3, 0, 900, 700, 600),
+                new LimitOutcome(false, 5, 0, 300, 250, 250)));
         assertThat(decision.retryAfterMillis()).isEqualTo(700);
-        assertThat(new LimitOutcome(true, 3, -2, 0, 0).remaining()).isZero();
+        assertThat(new LimitOutcome(true, 3, -2, 0, 0, 0).remaining()).isZero();
     }
 }

@@ -70,23 +70,25 @@ class RateLimitScriptTest {
     }
 
     @Test
-    void theReplyIsPerCallAllPermittedThenFourNumbersPerLimit() {
+    void theReplyIsPerCallAllPermittedThenFiveNumbersPerLimit() {
+        // per limit: permitted, remaining, reset, retry-after, next
         List<Object> reply = List.of(
-                1L, 1L, 9L, 60_000L, 0L, 1L, 5L, 1_500L, 0L,
-                0L, 0L, 6L, 59_000L, 59_000L,
-                0L, 1L, 4L, 1_000L, 0L, 0L, -2L, 4_500L, 1_500L);
+                1L, 1L, 9L, 60_000L, 0L, 60_000L, 1L, 5L, 1_500L, 0L, 500L,
+                0L, 0L, 6L, 59_000L, 59_000L, 59_000L,
+                0L, 1L, 4L, 1_000L, 0L, 1_000L, 0L, -2L, 4_500L, 1_500L, 700L);
 
         List<RateLimitDecision> decisions = RateLimitScript.decode(BATCH, reply);
 
         assertThat(decisions).extracting(RateLimitDecision::permitted).containsExactly(true, false, false);
         assertThat(decisions.get(0).outcomes()).containsExactly(
-                new LimitOutcome(true, 10, 9, 60_000, 0),
-                new LimitOutcome(true, 7, 5, 1_500, 0));
-        assertThat(decisions.get(1).outcomes()).containsExactly(new LimitOutcome(false, 10, 6, 59_000, 59_000));
+                new LimitOutcome(true, 10, 9, 60_000, 0, 60_000),
+                new LimitOutcome(true, 7, 5, 1_500, 0, 500));
+        assertThat(decisions.get(1).outcomes()).containsExactly(
+                new LimitOutcome(false, 10, 6, 59_000, 59_000, 59_000));
         // each limit's capacity comes from its policy, not from the reply; a negative remaining reads as none
         assertThat(decisions.get(2).outcomes()).containsExactly(
-                new LimitOutcome(true, 5, 4, 1_000, 0),
-                new LimitOutcome(false, 7, 0, 4_500, 1_500));
+                new LimitOutcome(true, 5, 4, 1_000, 0, 1_000),
+                new LimitOutcome(false, 7, 0, 4_500, 1_500, 700));
         assertThat(reply).hasSize(BATCH.size() + RateLimitScript.REPLY_PER_LIMIT * 5);
     }
 }

@@ -151,6 +151,7 @@ class RedisRateLimitBackendTest {
                 // times differ by as long as the calls made one at a time took
                 assertThat(actual.resetMillis()).as(what).isCloseTo(expected.resetMillis(), within(10_000L));
                 assertThat(actual.retryAfterMillis()).as(what).isCloseTo(expected.retryAfterMillis(), within(10_000L));
+                assertThat(actual.nextMillis()).as(what).isCloseTo(expected.nextMillis(), within(10_000L));
             }
         }
         // what is left in Redis agrees too, and every key has its TTL
@@ -208,9 +209,15 @@ class RedisRateLimitBackendTest {
                 .containsEntry("incrby", 2L)
                 .containsEntry("zremrangebyscore", 1L).containsEntry("zcard", 1L).containsEntry("zadd", 1L)
                 .containsEntry("pexpire", 1L)
+                // the sliding window's oldest entry, for next
+                .containsEntry("zrangebyscore", 1L)
                 // the token bucket's and the GCRA's
                 .containsEntry("get", 2L).containsEntry("set", 2L);
         assertThat(inspector.call("ZCARD", KEYS.key(sliding))).isEqualTo(51L);
+        // every call's next: when the entry of the acquire before the script leaves, the same for all of them
+        long next = decisions.get(0).outcome(1).nextMillis();
+        assertThat(next).isBetween(MINUTE - 10_000, MINUTE);
+        assertThat(decisions).extracting(d -> d.outcome(1).nextMillis()).containsOnly(next);
     }
 
     @Test

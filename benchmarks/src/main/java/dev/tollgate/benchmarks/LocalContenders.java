@@ -13,7 +13,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The in-process contenders: Tollgate's in-memory backend, Bucket4j's local bucket, resilience4j's RateLimiter. */
+/**
+ * The in-process contenders: Tollgate's in-memory backend (its {@code CONCURRENCY} limit: {@link ConcurrentCalls}),
+ * Bucket4j's local bucket, resilience4j's RateLimiter.
+ */
 final class LocalContenders {
 
     private LocalContenders() {
@@ -25,6 +28,7 @@ final class LocalContenders {
             case "tollgate-sliding" -> new Tollgate(Algorithm.SLIDING_WINDOW, partitions, limit);
             case "tollgate-bucket" -> new Tollgate(Algorithm.TOKEN_BUCKET, partitions, limit);
             case "tollgate-gcra" -> new Tollgate(Algorithm.GCRA, partitions, limit);
+            case "tollgate-concurrency" -> new ConcurrentCalls(new InMemoryRateLimitBackend(), partitions);
             case "bucket4j" -> new Bucket4jLocal(partitions, limit);
             case "resilience4j" -> new Resilience4j(partitions, limit);
             default -> throw new IllegalArgumentException("Unknown in-memory contender " + name);

@@ -20,7 +20,8 @@ import java.util.concurrent.TimeUnit;
 @OutputTimeUnit(TimeUnit.SECONDS)
 public class LocalDecisions {
 
-    @Param({"tollgate-fixed", "tollgate-sliding", "tollgate-bucket", "tollgate-gcra", "bucket4j", "resilience4j"})
+    @Param({"tollgate-fixed", "tollgate-sliding", "tollgate-bucket", "tollgate-gcra", "tollgate-concurrency",
+            "bucket4j", "resilience4j"})
     public String contender;
 
     @Param({"1", "10000"})

@@ -43,6 +43,7 @@ final class RedisContenders {
             case "tollgate-sliding" -> new Tollgate(address, Algorithm.SLIDING_WINDOW, partitions, policy);
             case "tollgate-bucket" -> new Tollgate(address, Algorithm.TOKEN_BUCKET, partitions, policy);
             case "tollgate-gcra" -> new Tollgate(address, Algorithm.GCRA, partitions, policy);
+            case "tollgate-concurrency" -> new ConcurrentCalls(Tollgate.backend(address), partitions);
             case "bucket4j" -> new Bucket4j(address, partitions, policy);
             case "rratelimiter" -> new RedissonRateLimiter(address, partitions, policy);
             case "incr" -> new Increment(address, partitions);
@@ -77,10 +78,7 @@ final class RedisContenders {
         private final List<List<LimitRequest>> requests;
 
         Tollgate(String address, Algorithm algorithm, String[] partitions, Policy limit) {
-            RedisSettings settings = RedisSettings.forAddress(address);
-            backend = new RedisRateLimitBackend(RedissonClients.create(settings), true, settings.keyPrefix(),
-                    settings.operationTimeout(),
-                    new BackendCircuit("redis", BreakerSettings.DEFAULTS, GuardMetrics.NONE));
+            backend = backend(address);
             LimitPolicy policy = switch (algorithm) {
                 case TOKEN_BUCKET -> LimitPolicy.tokenBucket(limit.permits(), limit.window().toMillis(),
                         limit.permits());
@@ -91,6 +89,14 @@ final class RedisContenders {
             for (String partition : partitions) {
                 requests.add(List.of(new LimitRequest(Keys.LIMITER, partition, policy, 1)));
             }
+        }
+
+        /** Tollgate's Redis backend with a deployment's defaults, behind the default circuit breaker. */
+        static RedisRateLimitBackend backend(String address) {
+            RedisSettings settings = RedisSettings.forAddress(address);
+            return new RedisRateLimitBackend(RedissonClients.create(settings), true, settings.keyPrefix(),
+                    settings.operationTimeout(),
+                    new BackendCircuit("redis", BreakerSettings.DEFAULTS, GuardMetrics.NONE));
         }
 
         @Override

@@ -35,7 +35,8 @@ import java.util.concurrent.atomic.LongAdder;
 @OutputTimeUnit(TimeUnit.SECONDS)
 public class RedisDecisions {
 
-    @Param({"tollgate-fixed", "tollgate-sliding", "tollgate-bucket", "tollgate-gcra", "bucket4j", "rratelimiter", "incr"})
+    @Param({"tollgate-fixed", "tollgate-sliding", "tollgate-bucket", "tollgate-gcra", "tollgate-concurrency",
+            "bucket4j", "rratelimiter", "incr"})
     public String contender;
 
     @Param({"1", "10000"})

@@ -19,14 +19,17 @@ import java.util.regex.Pattern;
  */
 public final class Report {
 
-    static final List<String> REDIS = List.of("tollgate-fixed", "tollgate-sliding", "tollgate-bucket", "bucket4j",
-            "rratelimiter", "incr");
-    static final List<String> LOCAL = List.of("tollgate-fixed", "tollgate-sliding", "tollgate-bucket", "bucket4j",
-            "resilience4j");
+    static final List<String> REDIS = List.of("tollgate-fixed", "tollgate-sliding", "tollgate-bucket",
+            "tollgate-gcra", "tollgate-concurrency", "bucket4j", "rratelimiter", "incr");
+    static final List<String> LOCAL = List.of("tollgate-fixed", "tollgate-sliding", "tollgate-bucket",
+            "tollgate-gcra", "tollgate-concurrency", "bucket4j", "resilience4j");
+    /** A concurrency operation is an acquire and a release (on Redis two round trips): see {@link ConcurrentCalls}. */
     static final Map<String, String> NAMES = Map.of(
             "tollgate-fixed", "Tollgate FIXED_WINDOW", "tollgate-sliding", "Tollgate SLIDING_WINDOW",
-            "tollgate-bucket", "Tollgate TOKEN_BUCKET", "bucket4j", "Bucket4j", "rratelimiter", "Redisson RRateLimiter",
-            "incr", "bare `RAtomicLong.incrementAndGet()`", "resilience4j", "resilience4j RateLimiter");
+            "tollgate-bucket", "Tollgate TOKEN_BUCKET", "tollgate-gcra", "Tollgate GCRA",
+            "tollgate-concurrency", "Tollgate CONCURRENCY (acquire + release)", "bucket4j", "Bucket4j",
+            "rratelimiter", "Redisson RRateLimiter", "incr", "bare `RAtomicLong.incrementAndGet()`",
+            "resilience4j", "resilience4j RateLimiter");
     static final String[] TOLLGATE = {"tollgate-fixed", "tollgate-sliding", "tollgate-bucket"};
 
     private final Path dir;
@@ -121,6 +124,7 @@ public final class Report {
                 .append("|---|---|---:|---:|---:|---|\n");
         for (int keys : new int[] {1, 10000}) {
             for (int threads : new int[] {1, 32}) {
+                String[] incr = stats.get("incr/" + keys + "/" + threads);
                 for (String c : REDIS) {
                     String[] s = stats.get(c + "/" + keys + "/" + threads);
                     if (s == null) {
@@ -130,7 +134,7 @@ public final class Report {
                             .append(", ").append(threads).append(threads == 1 ? " thread" : " threads").append(" | ")
                             .append(fmt("%.1f", commandsPerDecision(s))).append(" | ")
                             .append(fmt("%.1f", cpuPerDecision(s))).append(" | ")
-                            .append(fmt("%.2f", cpuPerDecision(s) / cpuPerDecision(stats.get("incr/" + keys + "/" + threads))))
+                            .append(incr == null ? "" : fmt("%.2f", cpuPerDecision(s) / cpuPerDecision(incr)))
                             .append(" | ").append(perDecision(s)).append(" |\n");
                 }
             }

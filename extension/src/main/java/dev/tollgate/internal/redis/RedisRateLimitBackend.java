@@ -7,9 +7,7 @@ import dev.tollgate.internal.ratelimit.RateLimitDecision;
 import dev.tollgate.internal.redis.RateLimitScript.Call;
 import dev.tollgate.internal.resilience.BackendCircuit;
 import dev.tollgate.internal.resilience.BackendUnavailableException;
-import org.redisson.api.RScoredSortedSet;
 import org.redisson.api.RedissonClient;
-import org.redisson.client.codec.StringCodec;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -55,6 +53,7 @@ public final class RedisRateLimitBackend implements RateLimitBackend {
     private final boolean ownsClient;
     private final RateLimitScript script;
     private final LuaScript renewal;
+    private final ConcurrencyReleases releases;
     private final BackendCircuit circuit;
     private final RateLimitKeys keys;
     private final boolean cluster;
@@ -92,6 +91,7 @@ public final class RedisRateLimitBackend implements RateLimitBackend {
         this.batchTimeout = timeout;
         this.healthKey = keyPrefix + ":health";
         this.server = cluster ? null : batcher();
+        this.releases = new ConcurrencyReleases(client, timeout, circuit, cluster, MAX_IN_FLIGHT, MAX_BATCH);
     }
 
     /** A backend with its own client built from {@code settings}. */
@@ -118,17 +118,16 @@ public final class RedisRateLimitBackend implements RateLimitBackend {
     }
 
     /**
-     * {@code ZREM} of the call's members, through Redisson's {@link RScoredSortedSet}, one per limit (each may live in
-     * its own slot), bounded by the operation timeout and passed through the circuit like every other command.
+     * One {@code concurrency_release.lua} per limit, batched with other calls' releases ({@link ConcurrencyReleases};
+     * per slot on a Redis Cluster), bounded by the operation timeout and passed through the circuit like every other
+     * command.
      */
     @Override
     public CompletableFuture<Void> release(List<LimitRequest> held) {
         long start = circuit.permit();
         CompletableFuture<?>[] removals = new CompletableFuture<?>[held.size()];
         for (int i = 0; i < removals.length; i++) {
-            LimitRequest request = held.get(i);
-            RScoredSortedSet<String> permits = client.getScoredSortedSet(keys.key(request), StringCodec.INSTANCE);
-            removals[i] = permits.removeAllAsync(request.permitNames()).toCompletableFuture();
+            removals[i] = releases.release(held.get(i), keys.key(held.get(i)));
         }
         CompletableFuture<Void> done = new CompletableFuture<>();
         CompletableFuture.allOf(removals).orTimeout(batchTimeout.toMillis(), TimeUnit.MILLISECONDS)

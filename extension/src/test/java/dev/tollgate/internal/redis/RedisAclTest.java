@@ -178,15 +178,14 @@ class RedisAclTest {
     }
 
     /**
-     * Least privilege, read off the code: the shipped line grants exactly EVALSHA, EVAL, EXISTS, PING, ZREM and the commands
+     * Least privilege, read off the code: the shipped line grants exactly EVALSHA, EVAL, EXISTS, PING and the commands
      * the Lua scripts call, no command group, and one key pattern.
      */
     @Test
     void theShippedLineGrantsWhatTheCodeUsesAndNothingMore() throws IOException {
         List<String> rules = Arrays.asList(aclLine().split(" "));
         assertThat(rules.subList(0, 3)).containsExactly("user", "tollgate", "on");
-        // ZREM: concurrency permits are given back through RScoredSortedSet, outside any script
-        Set<String> used = new TreeSet<>(List.of("evalsha", "eval", "exists", "ping", "zrem"));
+        Set<String> used = new TreeSet<>(List.of("evalsha", "eval", "exists", "ping"));
         Pattern call = Pattern.compile("redis\\.call\\('([A-Za-z]+)'");
         try (Stream<Path> scripts = Files.list(SCRIPTS)) {
             for (Path script : scripts.filter(p -> p.toString().endsWith(".lua")).toList()) {

@@ -183,6 +183,45 @@ public abstract class AbstractAsyncMethodsIT {
     }
 
     @Test
+    void aConcurrencyPermitIsHeldUntilTheSuspendedResponseIsResumed() throws Exception {
+        assertHeldUntilTheAnswer("suspended-one-at-a-time");
+    }
+
+    @Test
+    void aConcurrencyPermitIsHeldUntilTheStageCompletes() throws Exception {
+        assertHeldUntilTheAnswer("stage-one-at-a-time");
+    }
+
+    /**
+     * A call that answers 1.5 s later holds the round's only permit meanwhile: a second call is refused with 429 and
+     * {@code Retry-After: 1}; once the first answer has arrived, the permit is back and a third call runs.
+     */
+    private void assertHeldUntilTheAnswer(String path) throws Exception {
+        warmUp();
+        String round = path + "-" + UUID.randomUUID();
+        URI holding = uri("api/probe/async-limit/" + path + "?holdMillis=1500");
+        URI quick = uri("api/probe/async-limit/" + path + "?holdMillis=0");
+        java.util.concurrent.CompletableFuture<HttpResponse<String>> first = java.net.http.HttpClient.newHttpClient()
+                .sendAsync(HttpRequest.newBuilder(holding).header(ROUND, round).GET().build(),
+                        HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> refused = null;
+        for (int i = 0; i < 50 && (refused == null || refused.statusCode() != 429) && !first.isDone(); i++) {
+            Thread.sleep(20);
+            refused = Http.send(HttpRequest.newBuilder(quick).header(ROUND, round).GET());
+        }
+        assertThat(refused).isNotNull();
+        assertThat(refused.statusCode()).as("while the first call holds the permit: %s", refused.body())
+                .isEqualTo(429);
+        assertThat(refused.headers().firstValue("Retry-After")).hasValue("1");
+        assertThat(first.isDone()).as("refused while the first was still running").isFalse();
+        HttpResponse<String> answered = first.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(answered.statusCode()).as(answered.body()).isEqualTo(200);
+        HttpResponse<String> after = Http.send(HttpRequest.newBuilder(quick).header(ROUND, round).GET());
+        assertThat(after.statusCode()).as("the permit is back once the answer arrived: %s", after.body())
+                .isEqualTo(200);
+    }
+
+    @Test
     void aRefusedSuspendedCallWaitsForItsPermitAndRuns() {
         assertWaitsForItsPermitAndRuns("suspended-waiting", "async-suspended-waiting");
     }

@@ -10,6 +10,7 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.container.AsyncResponse;
 import jakarta.ws.rs.container.Suspended;
 import jakarta.ws.rs.core.MediaType;
@@ -99,6 +100,43 @@ public class AsyncRateLimitProbeResource {
     public void suspendedWaiting(@Suspended AsyncResponse response) {
         visit.use(); // throws outside a request context: the call that waited must still have one
         resumeElsewhere("suspended-waiting", response);
+    }
+
+    /**
+     * One call at once per round, answered through a suspended response {@code holdMillis} later: the permit is held
+     * until the response is resumed.
+     */
+    @GET
+    @Path("suspended-one-at-a-time")
+    @Produces(MediaType.TEXT_PLAIN)
+    @RateLimit(name = "async-suspended-one-at-a-time", limit = 1, algorithm = RateLimit.Algorithm.CONCURRENCY,
+            key = "header:" + ROUND_HEADER)
+    public void suspendedOneAtATime(@QueryParam("holdMillis") long holdMillis, @Suspended AsyncResponse response) {
+        executor.execute(() -> {
+            pause(holdMillis);
+            response.resume(Response.ok("suspended-one-at-a-time").build());
+        });
+    }
+
+    /** One call at once per round, whose stage completes {@code holdMillis} later: the permit is held until then. */
+    @GET
+    @Path("stage-one-at-a-time")
+    @Produces(MediaType.TEXT_PLAIN)
+    @RateLimit(name = "async-stage-one-at-a-time", limit = 1, algorithm = RateLimit.Algorithm.CONCURRENCY,
+            key = "header:" + ROUND_HEADER)
+    public CompletionStage<Response> stageOneAtATime(@QueryParam("holdMillis") long holdMillis) {
+        return CompletableFuture.supplyAsync(() -> {
+            pause(holdMillis);
+            return Response.ok("stage-one-at-a-time").build();
+        }, executor);
+    }
+
+    private static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /**

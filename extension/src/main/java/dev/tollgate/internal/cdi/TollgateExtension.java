@@ -29,6 +29,15 @@ import dev.tollgate.internal.ratelimit.GuardedMethod;
 import dev.tollgate.internal.ratelimit.RateLimitGuard;
 import dev.tollgate.internal.ratelimit.RateLimitBackend;
 import dev.tollgate.internal.ratelimit.RateLimitEnforcer;
+import dev.tollgate.PersistentViolation;
+import dev.tollgate.RateLimitViolations;
+import dev.tollgate.internal.config.ViolationSettingsReader;
+import dev.tollgate.internal.local.InMemoryViolationStore;
+import dev.tollgate.internal.redis.RedisViolationStore;
+import dev.tollgate.internal.violations.TrackedViolations;
+import dev.tollgate.internal.violations.ViolationSettings;
+import dev.tollgate.internal.violations.ViolationStore;
+import dev.tollgate.internal.violations.ViolationTracker;
 import dev.tollgate.internal.ratelimit.RateLimitFallback;
 import dev.tollgate.internal.resilience.BackendCircuit;
 import dev.tollgate.internal.resilience.BreakerSettings;
@@ -87,6 +96,26 @@ public class TollgateExtension implements Extension {
     private final IdempotencyRuntime idempotency = new IdempotencyRuntime();
     private IdempotencyEngine idempotencyEngine;
     private RateLimitEnforcer enforcer;
+    /** What {@code RateLimitViolations} reads; {@code null} until deployed, or when tracking is off. */
+    private volatile TrackedViolations violations;
+
+    /** {@code RateLimitViolations} while violations are not tracked ({@code tollgate.violations.enabled=false}). */
+    private static final RateLimitViolations UNTRACKED = new RateLimitViolations() {
+        @Override
+        public Duration period() {
+            return Duration.ZERO;
+        }
+
+        @Override
+        public List<Offender> topOffenders(String limiter, int count) {
+            return List.of();
+        }
+
+        @Override
+        public List<Offender> topOffenders(int count) {
+            return List.of();
+        }
+    };
     private Values jsonValues;
     /**
      * The application's resolver beans, by bean class. Captured here because a {@code BeanManager} lookup from
@@ -181,6 +210,11 @@ public class TollgateExtension implements Extension {
                 .scope(Dependent.class)
                 .createWith(context -> readiness);
         event.addBean()
+                .beanClass(TrackedViolations.class)
+                .types(RateLimitViolations.class, Object.class)
+                .scope(Dependent.class)
+                .createWith(context -> violations != null ? violations : UNTRACKED);
+        event.addBean()
                 .beanClass(IdempotencyRuntime.class)
                 .types(IdempotencyRuntime.class, Object.class)
                 .scope(Dependent.class)
@@ -219,6 +253,7 @@ public class TollgateExtension implements Extension {
         ResponseLimits responses = idempotencyReader.responseLimits(problems);
         double localShare = RateLimitSettingsReader.localShare(values, problems);
         BreakerSettings breaker = RedisSettingsReader.breaker(values, problems);
+        ViolationSettings violationSettings = ViolationSettingsReader.read(values, problems);
 
         if (!problems.isEmpty()) {
             throw new DeploymentException(message(problems));
@@ -244,7 +279,20 @@ public class TollgateExtension implements Extension {
                 .map(limit -> limit.settings().name()).distinct().toList());
         metrics.registerIdempotency(idempotentMethods.values().stream().map(IdempotentMethod::scope).distinct()
                 .toList());
-        enforcer = new RateLimitEnforcer(backend, fallback, metrics);
+        List<String> limiters = methods.values().stream().flatMap(m -> m.limits().stream())
+                .map(limit -> limit.settings().name()).distinct().toList();
+        ViolationTracker tracker = null;
+        if (violationSettings.enabled()) {
+            ViolationStore rankings = redis.isPresent()
+                    ? new RedisViolationStore(((RedisRateLimitBackend) backend).client(), redis.get().keyPrefix(),
+                            redis.get().operationTimeout(), circuit, violationSettings.top(),
+                            violationSettings.periodMillis())
+                    : new InMemoryViolationStore(violationSettings.top());
+            tracker = new ViolationTracker(violationSettings, rankings, System::currentTimeMillis,
+                    violation -> beans.getEvent().select(PersistentViolation.class).fire(violation), metrics);
+            violations = new TrackedViolations(tracker, limiters);
+        }
+        enforcer = new RateLimitEnforcer(backend, fallback, metrics, tracker);
         runtime.publish(methods, new RateLimitGuard(enforcer,
                 new CallerTiers(tiers, tierResolver), scheduler));
         readiness.publish(backend, circuit, guarded.servesDuringOutage());

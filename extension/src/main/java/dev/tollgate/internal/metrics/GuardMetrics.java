@@ -38,10 +38,19 @@ public interface GuardMetrics {
     /** Idempotent calls handled by a failure mode because the store was unavailable, tagged {@code mode}. */
     String IDEMPOTENCY_FALLBACKS = "tollgate.idempotency.fallbacks.total";
 
+    /**
+     * Partitions refused more than {@code tollgate.violations.persistent-threshold} times in one violation period,
+     * tagged {@code limiter}: each counts once per period, on one instance.
+     */
+    String PERSISTENT_VIOLATORS = "tollgate.ratelimit.persistent.violators.total";
+
     /** Whether this implementation can count here; checked once at deployment. */
     default boolean available() {
         return true;
     }
+
+    /** Counts one persistent violator of {@code limiter} (see {@link #PERSISTENT_VIOLATORS}). */
+    void recordPersistentViolator(String limiter);
 
     /** Creates the counters of these limiters, so they read 0 before the first call. */
     void register(Collection<String> limiters);
@@ -93,6 +102,10 @@ public interface GuardMetrics {
 
         @Override
         public void register(Collection<String> limiters) {
+        }
+
+        @Override
+        public void recordPersistentViolator(String limiter) {
         }
 
         @Override

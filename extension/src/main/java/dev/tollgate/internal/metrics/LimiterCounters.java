@@ -26,6 +26,7 @@ abstract class LimiterCounters<R, C> implements GuardMetrics {
     }
 
     private final Map<String, Pair<C>> counters = new ConcurrentHashMap<>();
+    private final Map<String, C> persistentViolators = new ConcurrentHashMap<>();
     /** Idempotency counters by scope, then result. */
     private final Map<String, Map<String, C>> idempotency = new ConcurrentHashMap<>();
     private volatile R registry;
@@ -65,6 +66,7 @@ abstract class LimiterCounters<R, C> implements GuardMetrics {
     public void register(Collection<String> limiters) {
         registry = registries().get();
         limiters.forEach(this::countersOf);
+        limiters.forEach(this::persistentViolatorsOf);
     }
 
     @Override
@@ -147,6 +149,17 @@ abstract class LimiterCounters<R, C> implements GuardMetrics {
             }
             return Map.copyOf(byResult);
         });
+    }
+
+    @Override
+    public void recordPersistentViolator(String limiter) {
+        increment(persistentViolatorsOf(limiter));
+    }
+
+    private C persistentViolatorsOf(String limiter) {
+        return persistentViolators.computeIfAbsent(limiter, name -> taggedCounter(registry(), PERSISTENT_VIOLATORS,
+                "Partitions refused more than tollgate.violations.persistent-threshold times in one violation period",
+                "limiter", name));
     }
 
     @Override

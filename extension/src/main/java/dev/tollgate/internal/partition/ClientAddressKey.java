@@ -56,12 +56,16 @@ record ClientAddressKey(TrustedProxies proxies, int ipv6Prefix) implements Parti
 
     @Override
     public String resolve(Call call) {
+        String client = clearValue(call);
+        return client == null ? UNKNOWN : PartitionHash.of(SOURCE, client);
+    }
+
+    /** The client's address (for IPv6, its prefix), as the partition counts it. */
+    @Override
+    public String clearValue(Call call) {
         CallRequest request = call.request();
-        if (request == null) {
-            return UNKNOWN;
-        }
-        byte[] client = clientAddress(request);
-        return client == null ? UNKNOWN : PartitionHash.of(SOURCE, clientName(client));
+        byte[] client = request == null ? null : clientAddress(request);
+        return client == null ? null : clientName(client);
     }
 
     /** The address, or for IPv6 its prefix: {@code 2001:db8:1:2::/64}. */

@@ -26,12 +26,15 @@ record HeaderKey(String name) implements PartitionKey {
 
     @Override
     public String resolve(Call call) {
+        String value = clearValue(call);
+        return value == null ? UNKNOWN : PartitionHash.of(SOURCE, value);
+    }
+
+    @Override
+    public String clearValue(Call call) {
         CallRequest request = call.request();
-        if (request == null) {
-            return UNKNOWN;
-        }
-        String value = request.header(name);
-        return value == null || value.isBlank() ? UNKNOWN : PartitionHash.of(SOURCE, value);
+        String value = request == null ? null : request.header(name);
+        return value == null || value.isBlank() ? null : value;
     }
 
     @Override

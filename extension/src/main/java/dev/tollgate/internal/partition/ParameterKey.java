@@ -76,19 +76,25 @@ final class ParameterKey implements PartitionKey {
 
     @Override
     public String resolve(Call call) {
+        String value = clearValue(call);
+        return value == null ? UNKNOWN : PartitionHash.of(SOURCE, value);
+    }
+
+    @Override
+    public String clearValue(Call call) {
         Object value = call.arguments()[index];
         try {
             for (int p = 0; p < properties.length && value != null; p++) {
                 value = get(properties[p], value);
             }
             // toString() is the application's code too
-            return value == null ? UNKNOWN : PartitionHash.of(SOURCE, String.valueOf(value));
+            return value == null ? null : String.valueOf(value);
         } catch (RuntimeException e) {
             if (failureLogged.compareAndSet(false, true)) {
                 LOG.log(Level.WARNING, e, () -> "Tollgate: reading param:" + path + " failed; such calls count in"
                         + " the shared unknown partition (logged once)");
             }
-            return UNKNOWN;
+            return null;
         }
     }
 

@@ -20,6 +20,16 @@ public interface PartitionKey {
      */
     String resolve(Call call);
 
+    /**
+     * The caller's value in clear, before it is hashed into the partition: a principal name, a client address, a
+     * header's or a parameter's value, a resolver's answer; {@code null} when it is missing (the {@link #UNKNOWN}
+     * partition) or when all callers share one partition. Only read where an operator chose to see who is refused
+     * ({@code tollgate.violations.identities}), never kept in a backend key.
+     */
+    default String clearValue(Call call) {
+        return null;
+    }
+
     /** Whether the partition is read from the HTTP request (its headers or its peer's address). */
     default boolean readsRequest() {
         return false;

@@ -11,8 +11,14 @@ record PrincipalKey() implements PartitionKey {
 
     @Override
     public String resolve(Call call) {
+        String name = clearValue(call);
+        return name == null ? UNKNOWN : PartitionHash.of(SOURCE, name);
+    }
+
+    @Override
+    public String clearValue(Call call) {
         Principal principal = call.principal();
         String name = principal == null ? null : principal.getName();
-        return name == null || name.isEmpty() ? UNKNOWN : PartitionHash.of(SOURCE, name);
+        return name == null || name.isEmpty() ? null : name;
     }
 }

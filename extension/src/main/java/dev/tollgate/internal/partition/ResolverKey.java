@@ -20,7 +20,13 @@ record ResolverKey(PartitionKeyResolver resolver) implements PartitionKey {
 
     @Override
     public String resolve(Call call) {
+        String value = clearValue(call);
+        return value == null ? UNKNOWN : PartitionHash.of(SOURCE, value);
+    }
+
+    @Override
+    public String clearValue(Call call) {
         String value = call.resolve(resolver);
-        return value == null || value.isEmpty() ? UNKNOWN : PartitionHash.of(SOURCE, value);
+        return value == null || value.isEmpty() ? null : value;
     }
 }

@@ -6,6 +6,7 @@ import dev.tollgate.internal.call.Call;
 import dev.tollgate.internal.lease.LeaseRenewals;
 import dev.tollgate.internal.metrics.GuardMetrics;
 import dev.tollgate.internal.resilience.CircuitOpenException;
+import dev.tollgate.internal.violations.ViolationTracker;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -36,15 +37,23 @@ public final class RateLimitEnforcer implements AutoCloseable {
     private final RateLimitFallback fallback;
     private final GuardMetrics metrics;
     private final LeaseRenewals renewals = new LeaseRenewals("a concurrency permit's lease");
+    private final ViolationTracker violations;
 
     /**
      * @param fallback decides while {@code backend} is unavailable; {@code null} when the backend cannot be (in
      *                 memory), and then its failures propagate
      */
     public RateLimitEnforcer(RateLimitBackend backend, RateLimitFallback fallback, GuardMetrics metrics) {
+        this(backend, fallback, metrics, null);
+    }
+
+    /** @param violations counts every refusal, shadow ones too; {@code null}: none are tracked */
+    public RateLimitEnforcer(RateLimitBackend backend, RateLimitFallback fallback, GuardMetrics metrics,
+                             ViolationTracker violations) {
         this.backend = backend;
         this.fallback = fallback;
         this.metrics = metrics;
+        this.violations = violations;
     }
 
     public RateLimitBackend backend() {
@@ -94,13 +103,15 @@ public final class RateLimitEnforcer implements AutoCloseable {
             requests.add(request);
             applied.add(new AppliedLimit(settings.name(), policy));
         }
-        return new Attempt(limits, requests, applied,
+        return new Attempt(method, call, requests, applied,
                 System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(method.maxWaitMillis()));
     }
 
     /** The decisions of one call, up to its deadline. Used by one thread at a time. */
     public final class Attempt {
 
+        private final GuardedMethod method;
+        private final Call call;
         private final List<GuardedLimit> limits;
         private final List<LimitRequest> requests;
         private final List<AppliedLimit> applied;
@@ -110,9 +121,11 @@ public final class RateLimitEnforcer implements AutoCloseable {
         /** The backend that decided the last acquire: the one that holds what it granted. */
         private RateLimitBackend decidedBy;
 
-        private Attempt(List<GuardedLimit> limits, List<LimitRequest> requests, List<AppliedLimit> applied,
+        private Attempt(GuardedMethod method, Call call, List<LimitRequest> requests, List<AppliedLimit> applied,
                         long deadline) {
-            this.limits = limits;
+            this.method = method;
+            this.call = call;
+            this.limits = method.limits();
             this.requests = requests;
             this.applied = applied;
             this.deadline = deadline;
@@ -125,12 +138,12 @@ public final class RateLimitEnforcer implements AutoCloseable {
         public RateLimitResult decide() {
             RateLimitDecision decision = acquire(limits, requests);
             if (decision.permitted()) {
-                return recorded(limits, new RateLimitResult(applied, decision, true, held(requests)));
+                return finished(new RateLimitResult(applied, decision, true, held(requests)));
             }
             if (!refusedByEnforced(limits, decision)) {
                 decision = acquireEnforced(decision);
                 if (!refusedByEnforced(limits, decision)) {
-                    return recorded(limits, new RateLimitResult(applied, decision, false, held(enforced(requests))));
+                    return finished(new RateLimitResult(applied, decision, false, held(enforced(requests))));
                 }
                 // An enforced limit ran out between the two calls: its refusal stands.
             }
@@ -147,7 +160,7 @@ public final class RateLimitEnforcer implements AutoCloseable {
             }
             long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
             if (wait > left || (polling && left <= 0)) {
-                return recorded(limits, new RateLimitResult(applied, decision, true));
+                return finished(new RateLimitResult(applied, decision, true));
             }
             if (polling) {
                 // No one can say when a concurrency permit comes back: ask again soon, and once more at the deadline.
@@ -156,6 +169,38 @@ public final class RateLimitEnforcer implements AutoCloseable {
             }
             waitMillis = Math.max(1, wait);
             return null;
+        }
+
+        /** Counts the final result, and tracks each of its refusals (shadow ones too). */
+        private RateLimitResult finished(RateLimitResult result) {
+            recorded(limits, result);
+            if (violations != null) {
+                for (int i = 0; i < limits.size(); i++) {
+                    if (!result.decision().outcome(i).permitted()) {
+                        track(limits.get(i), requests.get(i));
+                    }
+                }
+            }
+            return result;
+        }
+
+        private void track(GuardedLimit limit, LimitRequest request) {
+            LimitSettings settings = limit.settings();
+            String partition = request.partition();
+            String client = null;
+            try {
+                if (violations.settings().identities()) {
+                    String clear = limit.key().clearValue(call);
+                    if (clear != null) {
+                        partition = settings.key() + (settings.key().indexOf(':') >= 0 ? "=" : ":") + clear;
+                    }
+                }
+                client = call.request() == null ? null : call.request().remoteAddress();
+            } catch (RuntimeException e) {
+                // A request already recycled by the container (a decision made later, off its thread): the hash will do.
+            }
+            violations.refused(settings.name(), partition.isEmpty() ? "(all callers)" : partition,
+                    new ViolationTracker.Context(method.description(), settings.key(), client, settings.shadow()));
         }
 
         /** Asks the backend; while it is unavailable, the limits' failure modes decide. */
@@ -318,9 +363,17 @@ public final class RateLimitEnforcer implements AutoCloseable {
         }
     }
 
-    /** Stops renewing leases: the application is stopping. */
+    /** Stops renewing leases and tracking violations: the application is stopping. */
     @Override
     public void close() {
         renewals.close();
+        if (violations != null) {
+            violations.close();
+        }
+    }
+
+    /** The violation tracker, or {@code null} when violations are not tracked. */
+    public ViolationTracker violations() {
+        return violations;
     }
 }

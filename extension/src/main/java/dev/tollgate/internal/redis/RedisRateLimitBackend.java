@@ -94,6 +94,11 @@ public final class RedisRateLimitBackend implements RateLimitBackend {
         this.releases = new ConcurrencyReleases(client, timeout, circuit, cluster, MAX_IN_FLIGHT, MAX_BATCH);
     }
 
+    /** The Redisson client, shared with the idempotency store and the violation rankings of the same connection. */
+    public RedissonClient client() {
+        return client;
+    }
+
     /** A backend with its own client built from {@code settings}. */
     public static RedisRateLimitBackend connect(RedisSettings settings) {
         return new RedisRateLimitBackend(RedissonClients.create(settings), true, settings.keyPrefix(),

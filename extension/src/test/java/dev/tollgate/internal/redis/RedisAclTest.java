@@ -8,6 +8,7 @@ import dev.tollgate.internal.ratelimit.LimitPolicy;
 import dev.tollgate.internal.ratelimit.LimitRequest;
 import dev.tollgate.internal.ratelimit.PermitHolders;
 import dev.tollgate.internal.ratelimit.RateLimitDecision;
+import dev.tollgate.internal.resilience.BackendCircuit;
 import dev.tollgate.internal.resilience.BackendUnavailableException;
 import dev.tollgate.testing.RedisBinary;
 import dev.tollgate.testing.RedisInspector;
@@ -20,6 +21,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -86,6 +88,11 @@ class RedisAclTest {
                 backend.release(List.of(first)).join();
                 assertThat(backend.peek(List.of(first)).permitted()).isTrue();
                 assertThat(backend.acquire(List.of(first.heldBy(PermitHolders.next()))).permitted()).isTrue();
+                // The ranking of refused partitions: added to by a script, read through RScoredSortedSet (ZREVRANGE).
+                RedisViolationStore violations = new RedisViolationStore(backend.client(), "tollgate",
+                        Duration.ofSeconds(5), BackendCircuit.none(), 10, MINUTE);
+                assertThat(violations.add("login", 1, Map.of("h:a", 2L)).join()).containsEntry("h:a", 2L);
+                assertThat(violations.top("login", 1, 5)).hasSize(1);
                 // Several limits on one call, one refusing: the others take back what they took (DEL, DECRBY).
                 LimitRequest fixed = new LimitRequest("multi-fixed", "user-2",
                         LimitPolicy.window(Algorithm.FIXED_WINDOW, 10, MINUTE), 1);
@@ -185,7 +192,8 @@ class RedisAclTest {
     void theShippedLineGrantsWhatTheCodeUsesAndNothingMore() throws IOException {
         List<String> rules = Arrays.asList(aclLine().split(" "));
         assertThat(rules.subList(0, 3)).containsExactly("user", "tollgate", "on");
-        Set<String> used = new TreeSet<>(List.of("evalsha", "eval", "exists", "ping"));
+        // ZREVRANGE: RScoredSortedSet reading a violation ranking
+        Set<String> used = new TreeSet<>(List.of("evalsha", "eval", "exists", "ping", "zrevrange"));
         Pattern call = Pattern.compile("redis\\.call\\('([A-Za-z]+)'");
         try (Stream<Path> scripts = Files.list(SCRIPTS)) {
             for (Path script : scripts.filter(p -> p.toString().endsWith(".lua")).toList()) {

@@ -92,6 +92,12 @@ public abstract class AbstractMonitoringKitIT {
             // Counters must be scraped once before the refusals, or rate() sees no increase.
             await(prometheus, "the login counters scraped", () -> !prometheus.query(
                     "tollgate_ratelimit_calls_total{limiter=\"" + LIMITER + "\"}").isEmpty());
+            // The refusals must fall in one violation period (a minute, aligned to the epoch) to make a persistent
+            // violator: within 5 s of a minute's end, wait for the next.
+            long left = 60_000 - System.currentTimeMillis() % 60_000;
+            if (left < 5_000) {
+                Thread.sleep(left + 100);
+            }
             Map<Integer, Integer> statuses = new TreeMap<>();
             for (int attempt = 0; attempt < LOGINS; attempt++) {
                 statuses.merge(login().statusCode(), 1, Integer::sum);

@@ -22,9 +22,10 @@ import java.util.List;
  * {@code GET /api/admin/violations?limiter=login&count=10}. Without {@code limiter}, every limiter's; {@code count}
  * is 1 to {@value #MAX_COUNT}, {@value #DEFAULT_COUNT} when absent.
  *
- * <p>The role is checked here rather than with {@code @RolesAllowed}, which neither Jersey (Payara) nor RESTEasy
- * (WildFly) enforces on a CDI bean without extra setup: an anonymous caller gets 401 and the Basic challenge, a
- * caller without the role 403.
+ * <p>The role is checked here rather than with {@code @RolesAllowed}, whose enforcement on a CDI bean depends on the
+ * JAX-RS implementation's setup (Jersey's {@code RolesAllowedDynamicFeature}, RESTEasy's
+ * {@code resteasy.role.based.security}): an anonymous caller gets 401 and the Basic challenge, a caller without the
+ * role 403. The role is declared in {@code web.xml}.
  */
 @Path("admin/violations")
 @RequestScoped

@@ -8,6 +8,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 import dev.tollgate.example.monitoring.MonitoringKit.Query;
+import dev.tollgate.testing.DebianPackage;
 
 /**
  * The files of {@code server-config/monitoring/} on their own: Debian's {@code promtool} (Prometheus 2.42) accepts the
@@ -18,7 +19,7 @@ class MonitoringKitTest {
 
     @Test
     void promtoolAcceptsTheRules() throws IOException {
-        DebianPrometheus.Result check = DebianPrometheus.run(
+        DebianPackage.Result check = DebianPackage.run(
                 List.of(DebianPrometheus.promtool().toString(), "check", "rules", MonitoringKit.RULES.toString()),
                 MonitoringKit.DIRECTORY);
         System.out.println(check.output());

@@ -1,5 +1,9 @@
 package dev.tollgate.internal.ratelimit;
 
+import dev.tollgate.RateLimit.Algorithm;
+
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -31,7 +35,7 @@ public record LimitRequest(String limiter, String partition, LimitPolicy policy,
         if (partition.indexOf('{') >= 0 || partition.indexOf('}') >= 0) {
             throw new IllegalArgumentException("partition must not contain braces, was " + partition);
         }
-        if (holder != null && (policy.algorithm() != dev.tollgate.RateLimit.Algorithm.CONCURRENCY
+        if (holder != null && (policy.algorithm() != Algorithm.CONCURRENCY
                 || !PermitHolders.valid(holder))) {
             throw new IllegalArgumentException("a holder is for CONCURRENCY limits only, from PermitHolders, was "
                     + holder + " for " + policy.algorithm());
@@ -44,7 +48,7 @@ public record LimitRequest(String limiter, String partition, LimitPolicy policy,
 
     /** Whether an acquire of this request takes permits that must be given back: a {@code CONCURRENCY} limit's. */
     public boolean holds() {
-        return policy.algorithm() == dev.tollgate.RateLimit.Algorithm.CONCURRENCY;
+        return policy.algorithm() == Algorithm.CONCURRENCY;
     }
 
     /**
@@ -52,7 +56,7 @@ public record LimitRequest(String limiter, String partition, LimitPolicy policy,
      *
      * @throws IllegalArgumentException naming the limiter otherwise
      */
-    public static void requireHolders(java.util.List<LimitRequest> limits) {
+    public static void requireHolders(List<LimitRequest> limits) {
         for (LimitRequest limit : limits) {
             if (limit.holds() && limit.holder() == null) {
                 throw new IllegalArgumentException("the CONCURRENCY limit " + limit.limiter()
@@ -65,14 +69,14 @@ public record LimitRequest(String limiter, String partition, LimitPolicy policy,
      * The names of the permits an acquire of this request takes: its holder's name for a call of cost 1, else
      * {@code <holder>#1} to {@code <holder>#<cost>} (as {@code rate_limit.lua} names them).
      */
-    public java.util.List<String> permitNames() {
+    public List<String> permitNames() {
         if (holder == null) {
             throw new IllegalStateException("the request for " + limiter + " has no holder");
         }
         if (cost == 1) {
-            return java.util.List.of(holder);
+            return List.of(holder);
         }
-        java.util.List<String> names = new java.util.ArrayList<>((int) cost);
+        List<String> names = new ArrayList<>((int) cost);
         for (long j = 1; j <= cost; j++) {
             names.add(holder + "#" + j);
         }

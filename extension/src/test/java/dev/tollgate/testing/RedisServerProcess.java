@@ -49,13 +49,24 @@ public final class RedisServerProcess implements AutoCloseable {
      *                      {@code tls-port N}); may {@code include} other files
      */
     public static RedisServerProcess start(Path executable, Path dir, int port, String configuration) {
+        return start(executable, dir, port, configuration, List.of());
+    }
+
+    /**
+     * As {@link #start(Path, Path, int, String)}, with command-line arguments after the configuration file's path,
+     * e.g. {@code --sentinel} to run the binary as a Redis Sentinel.
+     */
+    public static RedisServerProcess start(Path executable, Path dir, int port, String configuration,
+                                           List<String> arguments) {
         Process process = null;
         try {
             Path conf = dir.resolve("redis.conf");
             Files.writeString(conf, String.join("\n", "bind 127.0.0.1", "protected-mode yes", "daemonize no",
                     "dir " + dir, "save \"\"", "appendonly no", "logfile \"\"", configuration, ""));
             Path log = dir.resolve("redis.log");
-            process = new ProcessBuilder(List.of(executable.toString(), conf.toString()))
+            List<String> command = new ArrayList<>(List.of(executable.toString(), conf.toString()));
+            command.addAll(arguments);
+            process = new ProcessBuilder(command)
                     .directory(dir.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
             while (!accepts(port)) {
@@ -99,6 +110,26 @@ public final class RedisServerProcess implements AutoCloseable {
             return socket.getLocalPort();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Whether the process is still running. */
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /**
+     * Kills the process at once (SIGKILL: no shutdown, no final replication) and waits until it is gone; its
+     * directory stays until {@link #close()}.
+     */
+    public void kill() {
+        process.destroyForcibly();
+        try {
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("redis-server on port " + port + " survived SIGKILL");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -1,9 +1,13 @@
 package dev.tollgate.testing;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 /**
  * A Redis Cluster of three masters on free loopback ports, optionally with one replica each, formed by this class
@@ -186,6 +190,27 @@ public final class RedisClusterProcesses implements AutoCloseable {
 
     public long nodeTimeoutMillis() {
         return nodeTimeoutMillis;
+    }
+
+    /**
+     * Writes {@code example}, a Redisson YAML file for a cluster, to {@code dir} with its {@code nodeAddresses}
+     * replaced by this cluster's servers, and returns the copy's path.
+     */
+    public Path writeRedissonConfig(Path example, Path dir) {
+        try {
+            String nodes = all().stream().map(node -> "    - \"" + node.address() + "\"")
+                    .collect(Collectors.joining("\n"));
+            String yaml = Files.readString(example);
+            String replaced = yaml.replaceAll("(?m)^( {4}- \"redis://[^\"]*\"\\n?)+", nodes + "\n");
+            if (!replaced.contains(nodes)) {
+                throw new IllegalArgumentException(example + " lists no node addresses to replace");
+            }
+            Path copy = dir.resolve(example.getFileName());
+            Files.writeString(copy, replaced);
+            return copy;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** The node that {@code asking} (a running node) says serves {@code slot}, from its {@code CLUSTER NODES}. */

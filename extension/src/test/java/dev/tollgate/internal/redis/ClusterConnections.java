@@ -3,16 +3,10 @@ package dev.tollgate.internal.redis;
 import dev.tollgate.testing.RedisClusterProcesses;
 import dev.tollgate.testing.RedisServerProcess;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.stream.Collectors;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * How the Redis Cluster tests connect: through the example {@code server-config/redisson/cluster.yaml}, its node
@@ -20,31 +14,19 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 final class ClusterConnections {
 
+    static final Path EXAMPLE = Path.of("..", "server-config", "redisson", "cluster.yaml").toAbsolutePath().normalize();
+
     private ClusterConnections() {
     }
 
-    /**
-     * Settings reading a copy of the example YAML (in a new directory under {@code target/redis-servers/}, which
-     * {@code dir} receives for the caller to delete) that names every node of {@code cluster}.
-     */
+    /** Settings reading a copy of the example YAML, written to {@code dir}, that names every node of {@code cluster}. */
     static RedisSettings settings(RedisClusterProcesses cluster, Path dir) {
-        try {
-            Path example = Path.of("..", "server-config", "redisson", "cluster.yaml").toAbsolutePath().normalize();
-            String yaml = Files.readString(example);
-            String nodes = cluster.all().stream().map(node -> "    - \"" + node.address() + "\"")
-                    .collect(Collectors.joining("\n"));
-            String replaced = yaml.replaceAll("(?m)^( {4}- \"redis://[^\"]*\"\\n?)+", nodes + "\n");
-            assertThat(replaced).as("the example's node addresses were replaced").doesNotContain("10.0.0.");
-            Path copy = dir.resolve("cluster.yaml");
-            Files.writeString(copy, replaced);
-            return new RedisSettings(Optional.empty(), Optional.of(copy.toString()), Optional.empty(),
-                    Optional.empty(), Optional.empty(), Optional.empty(), RedisSettings.DEFAULT_TRUSTSTORE_TYPE, 0,
-                    RedisSettings.DEFAULT_COMMAND_TIMEOUT, RedisSettings.DEFAULT_CONNECT_TIMEOUT,
-                    RedisSettings.DEFAULT_RETRY_ATTEMPTS, RedisSettings.DEFAULT_RETRY_INTERVAL,
-                    RedisSettings.DEFAULT_KEY_PREFIX);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        Path copy = cluster.writeRedissonConfig(EXAMPLE, dir);
+        return new RedisSettings(Optional.empty(), Optional.of(copy.toString()), Optional.empty(), Optional.empty(),
+                Optional.empty(), Optional.empty(), RedisSettings.DEFAULT_TRUSTSTORE_TYPE, 0,
+                RedisSettings.DEFAULT_COMMAND_TIMEOUT, RedisSettings.DEFAULT_CONNECT_TIMEOUT,
+                RedisSettings.DEFAULT_RETRY_ATTEMPTS, RedisSettings.DEFAULT_RETRY_INTERVAL,
+                RedisSettings.DEFAULT_KEY_PREFIX);
     }
 
     /** A new directory for a test's client files. */

@@ -1,6 +1,7 @@
 package dev.tollgate.internal.redis;
 
 import dev.tollgate.RateLimit.Algorithm;
+import dev.tollgate.internal.idempotency.ClaimOutcome;
 import dev.tollgate.internal.ratelimit.LimitPolicy;
 import dev.tollgate.internal.ratelimit.LimitRequest;
 import dev.tollgate.testing.RedisBinary;
@@ -16,6 +17,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -35,6 +37,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * every permit was taken (admitted, or by a decision that failed: the limit is exhausted exactly once). A fixed
  * window's counter is a key the script derives; before {@link RateLimitScript#clusterKeys} declared it, this test
  * saw the new master start a second counter and the {@code MIGRATE} of the first fail with {@code BUSYKEY}.
+ * Idempotency keys of the same slot are claimed meanwhile: none is claimed twice.
  */
 class ClusterSlotMigrationTest {
 
@@ -47,12 +50,15 @@ class ClusterSlotMigrationTest {
     private static RedisClusterProcesses cluster;
     private static Path clientDir;
     private static RedisRateLimitBackend backend;
+    private static RedisIdempotencyStore store;
 
     @BeforeAll
     static void start() {
         cluster = RedisClusterProcesses.start(RedisBinary.EMBEDDED_6_2, 0, 2000);
         clientDir = ClusterConnections.newDirectory();
-        backend = RedisRateLimitBackend.connect(ClusterConnections.settings(cluster, clientDir));
+        RedisSettings settings = ClusterConnections.settings(cluster, clientDir);
+        backend = RedisRateLimitBackend.connect(settings);
+        store = new RedisIdempotencyStore(backend.client(), false, settings.keyPrefix(), settings.operationTimeout());
     }
 
     @AfterAll
@@ -73,15 +79,18 @@ class ClusterSlotMigrationTest {
 
     /** {@code count} partitions whose hash tags all fall in the slot of the first. */
     static List<String> partitionsInOneSlot(String prefix, int count) {
-        List<String> partitions = new ArrayList<>();
-        partitions.add(prefix + 0);
-        int slot = RedisRateLimitBackend.slot(partitions.get(0));
-        for (int i = 1; partitions.size() < count; i++) {
+        return inSlot(prefix, RedisRateLimitBackend.slot(prefix + 0), count);
+    }
+
+    /** {@code count} strings starting with {@code prefix} whose slot, as hash tags, is {@code slot}. */
+    static List<String> inSlot(String prefix, int slot, int count) {
+        List<String> found = new ArrayList<>();
+        for (int i = 0; found.size() < count; i++) {
             if (RedisRateLimitBackend.slot(prefix + i) == slot) {
-                partitions.add(prefix + i);
+                found.add(prefix + i);
             }
         }
-        return partitions;
+        return found;
     }
 
     private static LimitPolicy policy(Algorithm algorithm) {
@@ -115,6 +124,13 @@ class ClusterSlotMigrationTest {
         AtomicBoolean migrated = new AtomicBoolean();
         AtomicLong lastFailure = new AtomicLong();
         Map<String, Long> errorsBefore = ClusterConnections.errorReplies(cluster);
+        // Idempotency keys in the same slot, a new one every 20 ms, each claimed by whichever threads come by.
+        List<String> idempotencyKeys = inSlot("migrating-claim-", slot, 500);
+        Map<String, LongAdder> claimed = new ConcurrentHashMap<>();
+        LongAdder claims = new LongAdder();
+        LongAdder claimsFailed = new LongAdder();
+        LongAdder claimsWhileMigrating = new LongAdder();
+        AtomicBoolean migrating = new AtomicBoolean();
 
         for (LimitRequest limit : limits) {
             // connects the client (lazily, on the first command) and caches the script on the source
@@ -132,6 +148,24 @@ class ClusterSlotMigrationTest {
                     // Until the slot has moved and every limit is spent, plus a while on the new master.
                     long stopAt = Long.MAX_VALUE;
                     while (System.nanoTime() < stopAt) {
+                        if (ThreadLocalRandom.current().nextInt(4) == 0) {
+                            int index = (int) Math.min(millis(System.nanoTime() - started) / 20,
+                                    idempotencyKeys.size() - 1);
+                            String key = idempotencyKeys.get(index);
+                            try {
+                                if (store.claim(key, "fp", UUID.randomUUID().toString(), 60_000).state()
+                                        == ClaimOutcome.State.CLAIMED) {
+                                    claimed.computeIfAbsent(key, k -> new LongAdder()).increment();
+                                }
+                                if (migrating.get()) {
+                                    claimsWhileMigrating.increment();
+                                }
+                            } catch (RuntimeException e) {
+                                claimsFailed.increment();
+                            }
+                            claims.increment();
+                            continue;
+                        }
                         LimitRequest limit = limits.get(ThreadLocalRandom.current().nextInt(limits.size()));
                         try {
                             if (backend.acquire(List.of(limit)).permitted()) {
@@ -162,6 +196,7 @@ class ClusterSlotMigrationTest {
             }
             migrationStarted = System.nanoTime();
             RedisClusterProcesses.beginMigration(slot, source, target);
+            migrating.set(true);
             Thread.sleep(300); // every key still on the source: ASK only for keys not there
             for (int step; (step = RedisClusterProcesses.moveKeys(slot, source, target, 3)) > 0; ) {
                 moved += step;
@@ -169,6 +204,7 @@ class ClusterSlotMigrationTest {
             }
             Thread.sleep(200);
             cluster.endMigration(slot, source, target);
+            migrating.set(false);
             migrationEnded = System.nanoTime();
             migrated.set(true);
             for (Future<?> thread : running) {
@@ -193,7 +229,14 @@ class ClusterSlotMigrationTest {
                     limit.partition(), admitted.get(limit).sum(), LIMIT, failedOn.get(limit).sum());
         }
 
+        System.out.printf("  idempotency: %d claims (%d while the slot moved, %d failed) on %d keys of the slot,"
+                + " claimed at most %d times per key%n", claims.sum(), claimsWhileMigrating.sum(), claimsFailed.sum(),
+                claimed.size(), claimed.values().stream().mapToLong(LongAdder::sum).max().orElse(0));
+
         assertThat(cluster.ownerOf(slot, source)).isEqualTo(target);
+        assertThat(claimsWhileMigrating.sum()).as("keys were claimed while the slot moved").isPositive();
+        assertThat(claimed).as("every key claimed").isNotEmpty();
+        claimed.forEach((key, count) -> assertThat(count.sum()).as("claims of %s won", key).isEqualTo(1));
         try (RedisInspector inspector = source.inspector()) {
             assertThat(inspector.call("CLUSTER", "COUNTKEYSINSLOT", Integer.toString(slot))).isEqualTo(0L);
         }

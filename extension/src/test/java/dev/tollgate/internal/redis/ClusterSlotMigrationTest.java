@@ -122,9 +122,10 @@ class ClusterSlotMigrationTest {
         Map<String, LongAdder> failures = new ConcurrentHashMap<>();
         LongAdder decisions = new LongAdder();
         AtomicBoolean migrated = new AtomicBoolean();
+        AtomicLong migratedAt = new AtomicLong();
         AtomicLong lastFailure = new AtomicLong();
         Map<String, Long> errorsBefore = ClusterConnections.errorReplies(cluster);
-        // Idempotency keys in the same slot, a new one every 20 ms, each claimed by whichever threads come by.
+        // Idempotency keys in the same slot, a new one every 50 ms, each claimed by whichever threads come by.
         List<String> idempotencyKeys = inSlot("migrating-claim-", slot, 500);
         Map<String, LongAdder> claimed = new ConcurrentHashMap<>();
         LongAdder claims = new LongAdder();
@@ -138,6 +139,7 @@ class ClusterSlotMigrationTest {
         }
         ExecutorService threads = Executors.newFixedThreadPool(THREADS);
         long started = System.nanoTime();
+        long giveUpAt = started + TimeUnit.SECONDS.toNanos(45);
         long migrationStarted;
         long migrationEnded;
         int moved = 0;
@@ -145,11 +147,11 @@ class ClusterSlotMigrationTest {
             List<Future<?>> running = new ArrayList<>();
             for (int t = 0; t < THREADS; t++) {
                 running.add(threads.submit(() -> {
-                    // Until the slot has moved and every limit is spent, plus a while on the new master.
+                    // Until the slot has moved and every limit is spent, and at least 1 s on the new master.
                     long stopAt = Long.MAX_VALUE;
                     while (System.nanoTime() < stopAt) {
                         if (ThreadLocalRandom.current().nextInt(4) == 0) {
-                            int index = (int) Math.min(millis(System.nanoTime() - started) / 20,
+                            int index = (int) Math.min(millis(System.nanoTime() - started) / 50,
                                     idempotencyKeys.size() - 1);
                             String key = idempotencyKeys.get(index);
                             try {
@@ -180,8 +182,12 @@ class ClusterSlotMigrationTest {
                             lastFailure.set(System.nanoTime());
                         }
                         decisions.increment();
-                        if (stopAt == Long.MAX_VALUE && migrated.get()) {
-                            stopAt = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+                        if (stopAt == Long.MAX_VALUE && migrated.get() && limits.stream().allMatch(l ->
+                                admitted.get(l).sum() + failedOn.get(l).sum() >= LIMIT)) {
+                            stopAt = Math.max(System.nanoTime(), migratedAt.get() + TimeUnit.SECONDS.toNanos(1));
+                        }
+                        if (System.nanoTime() > giveUpAt) {
+                            break;
                         }
                     }
                     return null;
@@ -198,7 +204,7 @@ class ClusterSlotMigrationTest {
             RedisClusterProcesses.beginMigration(slot, source, target);
             migrating.set(true);
             Thread.sleep(300); // every key still on the source: ASK only for keys not there
-            for (int step; (step = RedisClusterProcesses.moveKeys(slot, source, target, 3)) > 0; ) {
+            for (int step; (step = RedisClusterProcesses.moveKeys(slot, source, target, 10)) > 0; ) {
                 moved += step;
                 Thread.sleep(100); // keys split between the two: TRYAGAIN for scripts that need both
             }
@@ -206,6 +212,7 @@ class ClusterSlotMigrationTest {
             cluster.endMigration(slot, source, target);
             migrating.set(false);
             migrationEnded = System.nanoTime();
+            migratedAt.set(migrationEnded);
             migrated.set(true);
             for (Future<?> thread : running) {
                 thread.get(60, TimeUnit.SECONDS);

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 
 /**
@@ -301,7 +302,7 @@ public final class RedisClusterProcesses implements AutoCloseable {
         }
     }
 
-    private static void awaitUntil(String what, java.util.function.BooleanSupplier condition) {
+    private static void awaitUntil(String what, BooleanSupplier condition) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {

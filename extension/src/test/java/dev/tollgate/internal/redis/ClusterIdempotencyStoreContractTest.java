@@ -33,7 +33,7 @@ class ClusterIdempotencyStoreContractTest extends IdempotencyStoreContract {
 
     @BeforeAll
     static void start() {
-        cluster = RedisClusterProcesses.start(RedisBinary.EMBEDDED_6_2, 0, 2000);
+        cluster = RedisClusterProcesses.start(RedisBinary.EMBEDDED_6_2, 0, 5000);
         clientDir = ClusterConnections.newDirectory();
         store = RedisIdempotencyStore.connect(ClusterConnections.settings(cluster, clientDir));
     }

@@ -38,7 +38,7 @@ class ClusterRateLimitBackendContractTest extends RateLimitBackendContract {
 
     @BeforeAll
     static void start() {
-        cluster = RedisClusterProcesses.start(RedisBinary.EMBEDDED_6_2, 0, 2000);
+        cluster = RedisClusterProcesses.start(RedisBinary.EMBEDDED_6_2, 0, 5000);
         clientDir = ClusterConnections.newDirectory();
         backend = RedisRateLimitBackend.connect(ClusterConnections.settings(cluster, clientDir));
     }

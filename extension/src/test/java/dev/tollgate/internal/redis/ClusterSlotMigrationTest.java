@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -54,7 +55,7 @@ class ClusterSlotMigrationTest {
 
     @BeforeAll
     static void start() {
-        cluster = RedisClusterProcesses.start(RedisBinary.EMBEDDED_6_2, 0, 2000);
+        cluster = RedisClusterProcesses.start(RedisBinary.EMBEDDED_6_2, 0, 5000);
         clientDir = ClusterConnections.newDirectory();
         RedisSettings settings = ClusterConnections.settings(cluster, clientDir);
         backend = RedisRateLimitBackend.connect(settings);
@@ -223,7 +224,7 @@ class ClusterSlotMigrationTest {
         long ended = System.nanoTime();
 
         Map<String, Long> errorsAfter = ClusterConnections.errorReplies(cluster);
-        Map<String, Long> replies = new java.util.TreeMap<>();
+        Map<String, Long> replies = new TreeMap<>();
         errorsAfter.forEach((code, count) -> replies.put(code, count - errorsBefore.getOrDefault(code, 0L)));
         System.out.printf("Slot migration: slot %d from port %d to %d, %d keys moved in %d ms; %d decisions by %d"
                         + " threads in %d ms; failed decisions %s (last %d ms after the migration ended);"

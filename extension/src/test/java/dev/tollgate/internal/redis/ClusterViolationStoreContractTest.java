@@ -28,7 +28,7 @@ class ClusterViolationStoreContractTest extends ViolationStoreContract {
 
     @BeforeAll
     static void start() {
-        cluster = RedisClusterProcesses.start(RedisBinary.EMBEDDED_6_2, 0, 2000);
+        cluster = RedisClusterProcesses.start(RedisBinary.EMBEDDED_6_2, 0, 5000);
         clientDir = ClusterConnections.newDirectory();
         backend = RedisRateLimitBackend.connect(ClusterConnections.settings(cluster, clientDir));
         store = new RedisViolationStore(backend.client(), RedisSettings.DEFAULT_KEY_PREFIX, Duration.ofSeconds(5),

@@ -31,7 +31,7 @@ class RedisClusterTest {
 
     @BeforeAll
     static void start() {
-        cluster = RedisClusterProcesses.start(RedisBinary.EMBEDDED_6_2, 0, 2000);
+        cluster = RedisClusterProcesses.start(RedisBinary.EMBEDDED_6_2, 0, 5000);
         Config config = new Config();
         var servers = config.useClusterServers();
         for (RedisClusterProcesses.Node master : cluster.masters()) {

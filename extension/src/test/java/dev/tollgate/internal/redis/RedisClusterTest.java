@@ -19,8 +19,9 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The Redis backend on a real three-master Redis Cluster ({@link RedisClusterProcesses}): limits of one partition are decided in one slot, and limits whose keys fall in different slots are still
- * decided all or nothing when nobody races for the last permits.
+ * The Redis backend on a real three-master Redis Cluster ({@link RedisClusterProcesses}): limits of one partition
+ * are decided in one slot, and limits whose keys fall in different slots are still decided all or nothing when nobody
+ * races for the last permits.
  */
 class RedisClusterTest {
 

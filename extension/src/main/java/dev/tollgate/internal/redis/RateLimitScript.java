@@ -10,7 +10,9 @@ import org.redisson.api.RedissonClient;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -20,7 +22,8 @@ import java.util.concurrent.CompletableFuture;
  * describes the same layout.
  * <dl>
  *   <dt>KEYS</dt>
- *   <dd>the key of every limit of every call, in order (on a Redis Cluster all in one slot).</dd>
+ *   <dd>the key of every limit of every call, in order (on a Redis Cluster all in one slot); on a Redis Cluster
+ *       followed by the three window counters of each distinct {@code FIXED_WINDOW} key ({@link #keys}).</dd>
  *   <dt>ARGV</dt>
  *   <dd>the number of distinct policies {@code p}; then {@value #ARGS_PER_POLICY} values per policy: the
  *       algorithm's {@linkplain #code code}, the limit, the window in milliseconds, the capacity; then per call its
@@ -44,11 +47,19 @@ final class RateLimitScript {
     /** Reply values per limit: permitted, remaining, reset (ms), retry-after (ms), next (ms). */
     static final int REPLY_PER_LIMIT = 5;
 
-    private final LuaScript script;
+    /** The suffixes of a fixed window's counters: its window's number modulo 3 (see {@code rate_limit.lua}). */
+    private static final List<String> WINDOW_DIGITS = List.of("0", "1", "2");
 
-    /** {@code timeout} and {@code circuit} are the connection's, as every {@link LuaScript} takes them. */
-    RateLimitScript(RedissonClient client, Duration timeout, BackendCircuit circuit) {
+    private final LuaScript script;
+    private final boolean cluster;
+
+    /**
+     * {@code timeout} and {@code circuit} are the connection's, as every {@link LuaScript} takes them; {@code cluster}
+     * says whether the connection is to a Redis Cluster.
+     */
+    RateLimitScript(RedissonClient client, Duration timeout, BackendCircuit circuit, boolean cluster) {
         this.script = new LuaScript(client, RESOURCE, timeout, circuit);
+        this.cluster = cluster;
     }
 
     /** One decision waiting to be sent: a peek or an acquire, its limits, and their keys in the same order. */
@@ -60,7 +71,8 @@ final class RateLimitScript {
      * order, or with the failure. The caller bounds its own wait.
      */
     CompletableFuture<List<RateLimitDecision>> decide(List<Call> calls) {
-        return script.runAsync(keys(calls), args(calls)).thenApply(reply -> decode(calls, reply));
+        List<String> keys = cluster ? clusterKeys(calls) : keys(calls);
+        return script.runAsync(keys, args(calls)).thenApply(reply -> decode(calls, reply));
     }
 
     /** The script's KEYS for {@code calls}. */
@@ -68,6 +80,39 @@ final class RateLimitScript {
         List<String> keys = new ArrayList<>(limitCount(calls));
         for (Call call : calls) {
             keys.addAll(call.keys());
+        }
+        return keys;
+    }
+
+    /**
+     * The script's KEYS for {@code calls} on a Redis Cluster: {@link #keys}, then the three counters of every fixed
+     * window among them, which the script writes but does not read from KEYS. A cluster routes and redirects a
+     * script by the keys it declares. With the limit's own key only, which a fixed window never writes, a script
+     * sent while its slot moves to another master would be redirected there ({@code ASK}: "key not here") and
+     * start a new counter beside the one still on the old master, admitting the window's permits a second time (and
+     * the move of the old counter would then fail with {@code BUSYKEY}). Declared, the counters make the new master
+     * answer {@code TRYAGAIN} while the keys are split between the two, so the decision waits or fails (the
+     * limit's failure mode) instead of counting from zero.
+     */
+    static List<String> clusterKeys(List<Call> calls) {
+        List<String> keys = keys(calls);
+        Set<String> windows = null;
+        for (Call call : calls) {
+            for (int i = 0; i < call.limits().size(); i++) {
+                if (call.limits().get(i).policy().algorithm() == Algorithm.FIXED_WINDOW) {
+                    if (windows == null) {
+                        windows = new LinkedHashSet<>();
+                    }
+                    windows.add(call.keys().get(i));
+                }
+            }
+        }
+        if (windows != null) {
+            for (String window : windows) {
+                for (String digit : WINDOW_DIGITS) {
+                    keys.add(window + digit);
+                }
+            }
         }
         return keys;
     }

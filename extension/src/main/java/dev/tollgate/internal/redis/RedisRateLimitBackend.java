@@ -82,11 +82,11 @@ public final class RedisRateLimitBackend implements RateLimitBackend {
                                  BackendCircuit circuit) {
         this.client = client;
         this.ownsClient = ownsClient;
-        this.script = new RateLimitScript(client, timeout, circuit);
+        this.cluster = client.getConfig().isClusterConfig();
+        this.script = new RateLimitScript(client, timeout, circuit, cluster);
         this.renewal = new LuaScript(client, "concurrency_renew.lua", timeout, circuit);
         this.circuit = circuit;
         this.keys = new RateLimitKeys(keyPrefix);
-        this.cluster = client.getConfig().isClusterConfig();
         this.wait = new BoundedWait(timeout.toMillis(), circuit);
         this.batchTimeout = timeout;
         this.healthKey = keyPrefix + ":health";

@@ -6,7 +6,9 @@
 -- script start and the server's clock are paid for once per batch.
 --
 -- KEYS           the state keys of every limit of every call, in order (on a Redis Cluster all in one hash slot:
---                the caller hash-tags them and batches by slot)
+--                the caller hash-tags them and batches by slot); on a Redis Cluster followed by the three counters (see F below) of
+--                each fixed window among them, never read from KEYS here: declared so that the cluster routes and
+--                redirects the script by the keys it writes while a slot moves between masters (RateLimitScript)
 -- ARGV           the number of policies p; then for each policy 4 values: algorithm ('F' fixed window,
 --                'S' sliding window, 'T' token bucket, 'G' GCRA, 'C' concurrency), limit, window (ms; for 'C' the
 --                lease), capacity; then for each call: its number of limits n, positive for an acquire (check all its
@@ -34,8 +36,8 @@
 --      thus part of the key rather than trusting expiry to end it: inside a script Redis judges expiry by the
 --      script's start time and keeps a key alive through the millisecond it expires in, so a counter could outlive
 --      its window by a millisecond. Three names (not two) keep even 1 ms windows apart: a key three windows old has
---      certainly expired. The counter expires at the end of its window. The window's key is not in KEYS, but it
---      shares KEYS[i]'s hash tag, hence its Redis Cluster slot.
+--      certainly expired. The counter expires at the end of its window. The window's key shares KEYS[i]'s hash tag,
+--      hence its Redis Cluster slot; on a Cluster the caller declares all three after the limits' keys.
 --      The first acquire of a counter increments first and checks the result: one write instead of a read and a
 --      write. Whatever the script's calls consume after that, or a refusal takes back, is written at the end as one
 --      INCRBY (DEL when the counter comes back to nothing; scripts are atomic: nobody sees the steps between).

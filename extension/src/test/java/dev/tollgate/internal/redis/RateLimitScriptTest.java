@@ -38,6 +38,12 @@ class RateLimitScriptTest {
     }
 
     @Test
+    void onAClusterTheCountersOfEachFixedWindowFollowOnce() {
+        assertThat(RateLimitScript.clusterKeys(BATCH))
+                .containsExactly("k1", "k2", "k1", "k3", "k2", "k10", "k11", "k12");
+    }
+
+    @Test
     void argsAreEachDistinctPolicyOnceThenEachCallsSignedLimitCountAndItsLimitsByPolicyNumber() {
         // p; 4 per policy (code, limit, window, capacity); per call +n (acquire) or -n (peek), 2 per limit
         assertThat(RateLimitScript.args(BATCH)).containsExactly(

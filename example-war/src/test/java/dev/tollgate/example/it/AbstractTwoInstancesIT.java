@@ -64,10 +64,12 @@ public abstract class AbstractTwoInstancesIT {
     protected static final String ARCHIVE = "two-instances.war";
     static final int CALLERS = 100;
     /** The test WAR's {@code tollgate.idempotency.lease}: renewed every third of it while a call runs. */
-    static final long LEASE_MILLIS = 4000;
+    static final long LEASE_MILLIS = 6000;
     private static final String TAKEOVER = "api/probe/takeover/";
 
     static RedisProcess redis;
+    private static WebArchive war;
+    private static Function<WebArchive, SecondInstance> launcher;
     static SecondInstance second;
 
     /** Instance A's context root. */
@@ -75,23 +77,33 @@ public abstract class AbstractTwoInstancesIT {
     protected URL base;
 
     /**
-     * Starts Redis, builds the WAR (the example plus {@link ExactResource} and {@link TakeoverProbeResource}, with
-     * Redis and a short idempotency lease configured), launches instance B on it and returns it for Arquillian to
-     * deploy as instance A. B boots while Arquillian deploys A; {@link #awaitSecondInstance()} waits for it.
+     * Starts Redis and builds the WAR (the example plus {@link ExactResource} and {@link TakeoverProbeResource}, with
+     * Redis and a short idempotency lease configured) for Arquillian to deploy as instance A;
+     * {@link #startSecondInstance()} then launches B on the same WAR with {@code launcher}.
      */
-    protected static WebArchive twoInstances(Function<WebArchive, SecondInstance> launcher) {
+    protected static WebArchive twoInstances(Function<WebArchive, SecondInstance> secondInstanceLauncher) {
         redis = RedisForTestClass.start();
-        WebArchive war = TestArchives.withConfig(TestArchives.exampleWar(ARCHIVE),
+        war = TestArchives.withConfig(TestArchives.exampleWar(ARCHIVE),
                         "tollgate.redis.address=" + redis.address(),
-                        "tollgate.idempotency.lease=" + LEASE_MILLIS)
+                        "tollgate.idempotency.lease=" + LEASE_MILLIS,
+                        // A Redis call that times out would let each instance decide alone (LOCAL, the default): on a
+                        // busy machine (load 30 on 2 cores, seen here) 1 s was not enough. A generous timeout, and a
+                        // refusal (503, which fails the test visibly) rather than a local decision if it still happens.
+                        "tollgate.redis.command-timeout=10000",
+                        "tollgate.ratelimit.failureMode=REJECT")
                 .addClasses(ExactResource.class, TakeoverProbeResource.class);
-        second = SecondInstanceForTestClass.start(() -> launcher.apply(war));
+        launcher = secondInstanceLauncher;
         return war;
     }
 
+    /**
+     * Launches B once A is deployed, not while: two servers booting at once on a busy 2-core machine could take A past
+     * Arquillian's startup timeout, while B's wait here is the test's own.
+     */
     @BeforeAll
-    static void awaitSecondInstance() throws InterruptedException {
-        Duration took = second.awaitDeployed(TAKEOVER + "runs", Duration.ofMinutes(4));
+    static void startSecondInstance() throws InterruptedException {
+        second = SecondInstanceForTestClass.start(() -> launcher.apply(war));
+        Duration took = second.awaitDeployed(TAKEOVER + "runs", Duration.ofMinutes(5));
         System.out.println(second + " answered " + took.toMillis() + " ms after its launch");
         // the test talks to the process it will kill
         assertThat(Http.get(second.base(), TAKEOVER + "instance").body().trim())
@@ -199,7 +211,7 @@ public abstract class AbstractTwoInstancesIT {
     }
 
     /**
-     * B starts an idempotent call and stays inside; while B lives (longer than a lease) A answers 409. B is killed
+     * B starts an idempotent call and stays inside; while B lives (a second longer than a lease) A answers 409. B is killed
      * (SIGKILL): its claim is neither completed nor released, and nobody renews it. A keeps answering 409 until the
      * lease runs out, then runs the request itself, once; a retry is a replay of A's answer.
      */
@@ -212,7 +224,8 @@ public abstract class AbstractTwoInstancesIT {
         awaitRuns(second.base(), 1);
 
         List<Integer> whileAlive = new ArrayList<>();
-        long aliveUntil = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(LEASE_MILLIS * 3 / 2);
+        long aliveMillis = LEASE_MILLIS + 1000;
+        long aliveUntil = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(aliveMillis);
         while (System.nanoTime() < aliveUntil) {
             whileAlive.add(Http.send(work(base, key)).statusCode());
             Thread.sleep(250);
@@ -233,7 +246,7 @@ public abstract class AbstractTwoInstancesIT {
         }
         long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killed);
         System.out.println("takeover: A answered 409 " + whileAlive.size() + " times in "
-                + LEASE_MILLIS * 3 / 2 + " ms while B held the claim, then " + afterKill.size()
+                + aliveMillis + " ms while B held the claim, then " + afterKill.size()
                 + " times after B was killed; A ran the request " + tookMillis + " ms after the kill (lease "
                 + LEASE_MILLIS + " ms): " + taken.statusCode() + " " + taken.body());
 

@@ -95,9 +95,9 @@ public final class SecondWildFly extends SecondInstance {
     }
 
     /**
-     * The configuration files, without the first server's history. Should the first server be holding a deployment
-     * of its own in standalone.xml (one deployed through its management API), it is left out: its content is in the
-     * first server's repository, which this one does not have.
+     * The configuration files, without the first server's history and deployments: Arquillian deploys through the
+     * management API, which lists the deployment in standalone.xml with its content in the first server's repository,
+     * which this one does not have.
      */
     private static void copyConfiguration(Path from, Path to) throws IOException {
         Files.createDirectories(to);

@@ -79,7 +79,7 @@ public abstract class AbstractTwoInstancesIT {
     /**
      * Starts Redis and builds the WAR (the example plus {@link ExactResource} and {@link TakeoverProbeResource}, with
      * Redis and a short idempotency lease configured) for Arquillian to deploy as instance A;
-     * {@link #startSecondInstance()} then launches B on the same WAR with {@code launcher}.
+     * {@link #startSecondInstance()} then launches B on the same WAR with {@code secondInstanceLauncher}.
      */
     protected static WebArchive twoInstances(Function<WebArchive, SecondInstance> secondInstanceLauncher) {
         redis = RedisForTestClass.start();

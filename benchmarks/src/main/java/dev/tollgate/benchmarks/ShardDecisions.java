@@ -45,7 +45,7 @@ import java.util.concurrent.atomic.LongAdder;
  * without batching ({@code batching}), per algorithm, on one hot partition, over 10,000 partitions picked uniformly,
  * or over 10,000 picked by a Zipf law ({@code zipf10000}, exponent 1: the first partition takes about a tenth of the
  * decisions). Against one redis-server ({@code -Dtollgate.bench.redis=redis://127.0.0.1:<port>}) or a Redis Cluster
- * ({@code -Dtollgate.bench.cluster=<port> <port> ...}, the masters in slot order, as {@link ClusterLauncher} writes
+ * ({@code -Dtollgate.bench.cluster=<port>,<port>,...}, the masters in slot order, as {@link ClusterLauncher} starts
  * them).
  *
  * <p>Per trial and per server, over the measurement iterations only, it writes one {@code shard} line to

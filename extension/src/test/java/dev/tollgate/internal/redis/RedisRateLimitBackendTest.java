@@ -124,7 +124,7 @@ class RedisRateLimitBackendTest {
                 settings.keyPrefix(), settings.operationTimeout(),
                 dev.tollgate.internal.resilience.BackendCircuit.none(), false)) {
             LimitRequest fixed = new LimitRequest("unbatched", "ivy",
-                    LimitPolicy.window(Algorithm.FIXED_WINDOW, 1_000, MINUTE), 1);
+                    LimitPolicy.window(Algorithm.FIXED_WINDOW, 1_000, LimitPolicy.MAX_WINDOW_MILLIS), 1);
             LimitPolicy concurrency = LimitPolicy.concurrency(1_000, MINUTE);
             unbatched.acquire(List.of(fixed)); // loads the scripts, whose first call may be an EVAL
             LimitRequest first = new LimitRequest("unbatchedConcurrency", "ivy", concurrency, 1, PermitHolders.next());

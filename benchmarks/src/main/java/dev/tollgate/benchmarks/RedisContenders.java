@@ -78,7 +78,12 @@ final class RedisContenders {
         private final List<List<LimitRequest>> requests;
 
         Tollgate(String address, Algorithm algorithm, String[] partitions, Policy limit) {
-            backend = backend(address);
+            this(backend(address), algorithm, partitions, limit);
+        }
+
+        /** The same on a backend of the caller's (a cluster's, or one without batching: {@link ShardDecisions}). */
+        Tollgate(RedisRateLimitBackend backend, Algorithm algorithm, String[] partitions, Policy limit) {
+            this.backend = backend;
             LimitPolicy policy = switch (algorithm) {
                 case TOKEN_BUCKET -> LimitPolicy.tokenBucket(limit.permits(), limit.window().toMillis(),
                         limit.permits());

@@ -43,6 +43,25 @@ final class RedisServerStats implements AutoCloseable {
         return calls;
     }
 
+    /**
+     * Microseconds spent so far in each command ({@code usec} of {@code INFO commandstats}; a script's include those
+     * of the commands it runs), without the measurement's own.
+     */
+    Map<String, Long> commandMicros() {
+        Map<String, Long> usec = new TreeMap<>();
+        for (String line : ((String) inspector.call("INFO", "commandstats")).split("\r\n")) {
+            int usecAt = line.indexOf("usec=");
+            if (line.startsWith("cmdstat_") && usecAt > 0) {
+                String command = line.substring("cmdstat_".length(), line.indexOf(':'));
+                int end = line.indexOf(',', usecAt);
+                usec.put(command,
+                        Long.parseLong(line.substring(usecAt + "usec=".length(), end < 0 ? line.length() : end)));
+            }
+        }
+        usec.keySet().removeAll(OWN);
+        return usec;
+    }
+
     /** used_cpu_user + used_cpu_sys, in seconds. */
     double cpuSeconds() {
         double total = 0;

@@ -28,20 +28,23 @@ final class ConcurrencyReleases {
 
     private final LuaScript script;
     private final boolean cluster;
+    private final boolean batching;
     private final int maxInFlight;
     private final int maxBatch;
     private final Duration timeout;
     private final CallBatcher<Release, Long> server;
     private final Map<Integer, CallBatcher<Release, Long>> slots = new ConcurrentHashMap<>();
 
+    /** {@code batching} false: each release is a script call of its own, sent at once (for measurements). */
     ConcurrencyReleases(RedissonClient client, Duration timeout, BackendCircuit circuit, boolean cluster,
-                        int maxInFlight, int maxBatch) {
+                        boolean batching, int maxInFlight, int maxBatch) {
         this.script = new LuaScript(client, RESOURCE, timeout, circuit);
         this.cluster = cluster;
+        this.batching = batching;
         this.maxInFlight = maxInFlight;
         this.maxBatch = maxBatch;
         this.timeout = timeout;
-        this.server = cluster ? null : batcher();
+        this.server = cluster || !batching ? null : batcher();
     }
 
     /**
@@ -50,6 +53,9 @@ final class ConcurrencyReleases {
      */
     CompletableFuture<Long> release(LimitRequest request, String key) {
         String permits = request.cost() + ":" + request.holder();
+        if (!batching) {
+            return send(List.of(new Release(key, permits))).thenApply(released -> released.get(0));
+        }
         CallBatcher<Release, Long> batcher = cluster
                 ? slots.computeIfAbsent(RedisRateLimitBackend.slot(RateLimitKeys.hashTag(request.partition())),
                         slot -> batcher())

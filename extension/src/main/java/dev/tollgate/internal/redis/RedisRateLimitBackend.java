@@ -59,6 +59,8 @@ public final class RedisRateLimitBackend implements RateLimitBackend {
     private final boolean cluster;
     private final BoundedWait wait;
     private final Duration batchTimeout;
+    /** Whether decisions that meet in flight share a script call ({@link CallBatcher}); on but in measurements. */
+    private final boolean batching;
     private final String healthKey;
     /** Without a cluster, every decision goes through this one batcher; on a cluster, through its slot's. */
     private final CallBatcher<Call, RateLimitDecision> server;
@@ -80,6 +82,16 @@ public final class RedisRateLimitBackend implements RateLimitBackend {
      */
     public RedisRateLimitBackend(RedissonClient client, boolean ownsClient, String keyPrefix, Duration timeout,
                                  BackendCircuit circuit) {
+        this(client, ownsClient, keyPrefix, timeout, circuit, true);
+    }
+
+    /**
+     * @param batching {@code false} sends every decision, and every concurrency release, as a script call of its own
+     *                 at once, however many are in flight: what the engine costs without {@link CallBatcher}. For
+     *                 measurements only ({@code benchmarks/}, docs/scaling.md); deployments always batch
+     */
+    public RedisRateLimitBackend(RedissonClient client, boolean ownsClient, String keyPrefix, Duration timeout,
+                                 BackendCircuit circuit, boolean batching) {
         this.client = client;
         this.ownsClient = ownsClient;
         this.cluster = client.getConfig().isClusterConfig();
@@ -89,9 +101,11 @@ public final class RedisRateLimitBackend implements RateLimitBackend {
         this.keys = new RateLimitKeys(keyPrefix);
         this.wait = new BoundedWait(timeout.toMillis(), circuit);
         this.batchTimeout = timeout;
+        this.batching = batching;
         this.healthKey = keyPrefix + ":health";
-        this.server = cluster ? null : batcher();
-        this.releases = new ConcurrencyReleases(client, timeout, circuit, cluster, MAX_IN_FLIGHT, MAX_BATCH);
+        this.server = cluster || !batching ? null : batcher();
+        this.releases = new ConcurrencyReleases(client, timeout, circuit, cluster, batching, MAX_IN_FLIGHT,
+                MAX_BATCH);
     }
 
     /** The Redisson client, shared with the idempotency store and the violation rankings of the same connection. */
@@ -190,6 +204,10 @@ public final class RedisRateLimitBackend implements RateLimitBackend {
     /** Decides one call through its batcher, waiting at most the operation timeout (queueing included). */
     private RateLimitDecision run(boolean peek, List<LimitRequest> limits) {
         Call call = call(peek, limits);
+        if (!batching) {
+            return wait.await(() -> script.decide(List.of(call)).thenApply(decisions -> decisions.get(0)),
+                    RateLimitScript.RESOURCE);
+        }
         CallBatcher<Call, RateLimitDecision> batcher = cluster
                 ? slotBatchers.computeIfAbsent(slot(limits.get(0)), s -> batcher())
                 : server;

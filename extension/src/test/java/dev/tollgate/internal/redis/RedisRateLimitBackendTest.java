@@ -113,6 +113,62 @@ class RedisRateLimitBackendTest {
                 (calls.getOrDefault("evalsha", 0L) + calls.getOrDefault("eval", 0L)) / (double) decisions, calls);
     }
 
+    /**
+     * The measurements' switch (docs/scaling.md): without batching, 32 threads deciding on one partition at once still
+     * cost one script call per decision, and one per concurrency release, and decide as the batching engine does.
+     */
+    @Test
+    void withoutBatchingEveryDecisionAndReleaseIsAScriptCallOfItsOwn() throws Exception {
+        RedisSettings settings = RedisSettings.forAddress(redis.address());
+        try (RedisRateLimitBackend unbatched = new RedisRateLimitBackend(RedissonClients.create(settings), true,
+                settings.keyPrefix(), settings.operationTimeout(),
+                dev.tollgate.internal.resilience.BackendCircuit.none(), false)) {
+            LimitRequest fixed = new LimitRequest("unbatched", "ivy",
+                    LimitPolicy.window(Algorithm.FIXED_WINDOW, 1_000, LimitPolicy.MAX_WINDOW_MILLIS), 1);
+            LimitPolicy concurrency = LimitPolicy.concurrency(1_000, MINUTE);
+            unbatched.acquire(List.of(fixed)); // loads the scripts, whose first call may be an EVAL
+            LimitRequest first = new LimitRequest("unbatchedConcurrency", "ivy", concurrency, 1, PermitHolders.next());
+            unbatched.acquire(List.of(first));
+            unbatched.release(List.of(first)).join();
+            inspector.call("CONFIG", "RESETSTAT");
+
+            int threads = 32;
+            int each = 20;
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+            java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(threads);
+            java.util.concurrent.atomic.AtomicInteger permitted = new java.util.concurrent.atomic.AtomicInteger();
+            try {
+                List<java.util.concurrent.Future<?>> callers = new ArrayList<>();
+                for (int t = 0; t < threads; t++) {
+                    callers.add(pool.submit(() -> {
+                        start.await();
+                        for (int i = 0; i < each; i++) {
+                            if (unbatched.acquire(List.of(fixed)).permitted()) {
+                                permitted.incrementAndGet();
+                            }
+                            LimitRequest held = new LimitRequest("unbatchedConcurrency", "ivy", concurrency, 1,
+                                    PermitHolders.next());
+                            assertThat(unbatched.acquire(List.of(held)).permitted()).isTrue();
+                            unbatched.release(List.of(held)).join();
+                        }
+                        return null;
+                    }));
+                }
+                for (java.util.concurrent.Future<?> caller : callers) {
+                    caller.get();
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+            Map<String, Long> calls = inspector.commandCalls();
+            // per thread and round: a fixed-window decision, a concurrency acquire, a concurrency release
+            assertThat(calls.getOrDefault("evalsha", 0L)).as("%s", calls).isEqualTo(3L * threads * each);
+            assertThat(permitted.get()).isEqualTo(threads * each);
+            assertThat(unbatched.peek(List.of(fixed)).outcome(0).remaining())
+                    .isEqualTo(1_000 - 1 - threads * each);
+        }
+    }
+
     @Test
     void callsDecidedInOneScriptGetWhatTheyWouldHaveGotOneAfterAnother() {
         // 80 calls on two partitions, with one to four limits each (a fixed window, a sliding window, a token

@@ -17,9 +17,12 @@ public class IdempotencyConflictException extends RuntimeException {
 
     private static final long serialVersionUID = 1L;
 
+    /** How long to wait before retrying. */
     private final Duration retryAfter;
 
     /**
+     * A conflict with a call in progress.
+     *
      * @param scope      the key's scope (method or name), for the message
      * @param retryAfter a sensible wait before retrying; not negative
      */
@@ -32,7 +35,11 @@ public class IdempotencyConflictException extends RuntimeException {
         this.retryAfter = retryAfter;
     }
 
-    /** How long to wait before retrying. */
+    /**
+     * How long to wait before retrying.
+     *
+     * @return the wait before a retry
+     */
     public Duration retryAfter() {
         return retryAfter;
     }

@@ -37,6 +37,8 @@ public @interface Idempotent {
     /**
      * The scope of the keys. Default {@code ""}: {@code <class>/<method>}. Methods that share a name share keys: the
      * same key sent to either replays the first call. At most 200 characters from {@code [A-Za-z0-9._:/$-]}.
+     *
+     * @return the keys' scope, or {@code ""} for the default
      */
     @Nonbinding
     String name() default "";
@@ -46,6 +48,8 @@ public @interface Idempotent {
      *
      * <p>Must be {@code > 0}, and {@code ttl × ttlUnit} must be between 1 second and 366 days; anything else fails
      * the deployment.
+     *
+     * @return how long a result is kept, in {@link #ttlUnit()}s
      */
     @Nonbinding
     long ttl() default 24;
@@ -55,6 +59,8 @@ public @interface Idempotent {
      *
      * <p>Must be one of {@code SECONDS}, {@code MINUTES}, {@code HOURS}, {@code HALF_DAYS}, {@code DAYS} or
      * {@code WEEKS}; other units fail the deployment.
+     *
+     * @return the unit of {@link #ttl()}
      */
     @Nonbinding
     ChronoUnit ttlUnit() default ChronoUnit.HOURS;
@@ -63,11 +69,17 @@ public @interface Idempotent {
      * How long a duplicate waits for the first call with its key to finish before it is refused as a conflict
      * ({@code 409}, or {@link IdempotencyConflictException}), in {@link #maxWaitUnit()}s. Default 0: refuse at once.
      * At most 60 seconds.
+     *
+     * @return the longest wait for the first call, in {@link #maxWaitUnit()}s
      */
     @Nonbinding
     long maxWait() default 0;
 
-    /** Unit of {@link #maxWait()}: {@code MILLIS}, {@code SECONDS} or {@code MINUTES}. Default seconds. */
+    /**
+     * Unit of {@link #maxWait()}: {@code MILLIS}, {@code SECONDS} or {@code MINUTES}. Default seconds.
+     *
+     * @return the unit of {@link #maxWait()}
+     */
     @Nonbinding
     ChronoUnit maxWaitUnit() default ChronoUnit.SECONDS;
 
@@ -75,6 +87,8 @@ public @interface Idempotent {
      * JAX-RS only: whether a request must carry an {@code Idempotency-Key} header. Default {@code true}: a request
      * without one is refused with {@code 400}. With {@code false}, such a request's key is a fingerprint of its
      * method, path, query and body, so identical requests run once.
+     *
+     * @return whether a JAX-RS request must carry an {@code Idempotency-Key}
      */
     @Nonbinding
     boolean keyRequired() default true;
@@ -83,11 +97,17 @@ public @interface Idempotent {
      * Exceptions that complete the call instead of releasing its key: the failure is stored and replayed (JAX-RS:
      * the mapped response; other callers: the exception is thrown again, rebuilt from its type and message).
      * Subclasses match. Default none: every exception releases the key, so a retry runs the method again.
+     *
+     * @return the exceptions that are stored and replayed
      */
     @Nonbinding
     Class<? extends Throwable>[] storeFailures() default {};
 
-    /** {@code false} turns the guard off, for example through configuration. Default {@code true}. */
+    /**
+     * {@code false} turns the guard off, for example through configuration. Default {@code true}.
+     *
+     * @return whether the guard applies
+     */
     @Nonbinding
     boolean enabled() default true;
 
@@ -96,6 +116,8 @@ public @interface Idempotent {
      * connection, or the circuit breaker is open. Default {@link FailureMode#REJECT}. A store that fails
      * <em>after</em> the method ran never turns the method's result into an error: the caller gets the result,
      * and since it could not be stored, a retry after the key's lease runs out runs the method again.
+     *
+     * @return the failure mode
      */
     @Nonbinding
     FailureMode failureMode() default FailureMode.REJECT;

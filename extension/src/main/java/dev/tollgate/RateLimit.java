@@ -40,6 +40,8 @@ public @interface RateLimit {
      *
      * <p>Default {@code ""}: {@code <fully qualified class name>/<method name>}. Otherwise 1 to 200 characters
      * from {@code [A-Za-z0-9._:/$-]}; anything else fails the deployment.
+     *
+     * @return the limiter's name, or {@code ""} for the default
      */
     @Nonbinding
     String name() default "";
@@ -49,6 +51,8 @@ public @interface RateLimit {
      * permit every {@code window / limit}; for {@link Algorithm#CONCURRENCY}: calls running at once).
      *
      * <p>Must be {@code > 0}; {@code 0} or less fails the deployment.
+     *
+     * @return the permits per window (calls at once for {@code CONCURRENCY})
      */
     @Nonbinding
     long limit();
@@ -59,6 +63,8 @@ public @interface RateLimit {
      *
      * <p>Must be {@code > 0}, and {@code window × windowUnit} must be between 1 millisecond and 366 days;
      * anything else fails the deployment.
+     *
+     * @return the window's length in {@link #windowUnit()}s
      */
     @Nonbinding
     long window() default 1;
@@ -69,12 +75,16 @@ public @interface RateLimit {
      * <p>Must be one of {@code MILLIS}, {@code SECONDS}, {@code MINUTES}, {@code HOURS}, {@code HALF_DAYS},
      * {@code DAYS} or {@code WEEKS}; months and longer have no fixed length and fail the deployment, as do units
      * shorter than a millisecond.
+     *
+     * @return the unit of {@link #window()}
      */
     @Nonbinding
     ChronoUnit windowUnit() default ChronoUnit.MINUTES;
 
     /**
      * How permits are counted. Default {@link Algorithm#FIXED_WINDOW}.
+     *
+     * @return the algorithm
      */
     @Nonbinding
     Algorithm algorithm() default Algorithm.FIXED_WINDOW;
@@ -87,6 +97,8 @@ public @interface RateLimit {
      * and {@code GCRA} have a burst; a non-zero value with another algorithm fails the deployment. For
      * {@code GCRA}, {@code burst × window} (in milliseconds) must be at most 2<sup>50</sup>, or the deployment
      * fails.
+     *
+     * @return the burst, or {@code 0} for {@link #limit()}
      */
     @Nonbinding
     long burst() default 0;
@@ -96,6 +108,8 @@ public @interface RateLimit {
      *
      * <p>Must be {@code >= 1} and no more than the limit's capacity ({@link #limit()}, or {@link #burst()} for a
      * token bucket or a GCRA), since a larger cost could never be permitted; anything else fails the deployment.
+     *
+     * @return the permits one call takes
      */
     @Nonbinding
     long cost() default 1;
@@ -114,6 +128,8 @@ public @interface RateLimit {
      *
      * <p>Anything else fails the deployment. A caller whose partition value is missing is counted in one shared
      * "unknown" partition of that limit, so a missing value never lets a caller escape the limit.
+     *
+     * @return the partition key source, or {@code ""} for one shared limit
      */
     @Nonbinding
     String key() default "";
@@ -121,6 +137,8 @@ public @interface RateLimit {
     /**
      * Whether the limit applies. Default {@code true}. {@code false} (typically set through configuration) removes
      * the limit, as if the annotation were absent.
+     *
+     * @return whether the limit applies
      */
     @Nonbinding
     boolean enabled() default true;
@@ -128,6 +146,8 @@ public @interface RateLimit {
     /**
      * Shadow mode: decide and report (headers, metrics, log) but never refuse a call. Default {@code false}.
      * Use it to try a new limit on live traffic before enforcing it.
+     *
+     * @return whether the limit only reports and never refuses
      */
     @Nonbinding
     boolean shadow() default false;
@@ -138,11 +158,17 @@ public @interface RateLimit {
      * waits in vain.
      *
      * <p>Must be {@code >= 0} and at most 60 seconds in total; anything else fails the deployment.
+     *
+     * @return the longest wait for a permit, in {@link #maxWaitUnit()}s
      */
     @Nonbinding
     long maxWait() default 0;
 
-    /** Unit of {@link #maxWait()}. Default {@link ChronoUnit#MILLIS}; {@code MILLIS}, {@code SECONDS} or {@code MINUTES}. */
+    /**
+     * Unit of {@link #maxWait()}. Default {@link ChronoUnit#MILLIS}; {@code MILLIS}, {@code SECONDS} or {@code MINUTES}.
+     *
+     * @return the unit of {@link #maxWait()}
+     */
     @Nonbinding
     ChronoUnit maxWaitUnit() default ChronoUnit.MILLIS;
 
@@ -151,6 +177,8 @@ public @interface RateLimit {
      * come from {@code tollgate.tier.<tier>.limit} for the caller's tier (see {@code tollgate.tiers}), and
      * {@link #limit()} applies to callers of a tier with no configured limit. The window, algorithm and key stay
      * those of the annotation.
+     *
+     * @return whether the caller's tier picks the limit
      */
     @Nonbinding
     boolean tiered() default false;
@@ -159,6 +187,8 @@ public @interface RateLimit {
      * What a call gets while Redis cannot decide: it did not answer within {@code tollgate.redis.command-timeout}, refused
      * the connection, or the circuit breaker is open after repeated failures. Default {@link FailureMode#LOCAL}.
      * Has no effect without Redis ({@code tollgate.redis.address} unset): the in-memory backend does not fail.
+     *
+     * @return the failure mode
      */
     @Nonbinding
     FailureMode failureMode() default FailureMode.LOCAL;
@@ -223,7 +253,11 @@ public @interface RateLimit {
     @Retention(RetentionPolicy.RUNTIME)
     @Target({ElementType.TYPE, ElementType.METHOD})
     @interface List {
-        /** The limits. */
+        /**
+         * The limits.
+         *
+         * @return the limits
+         */
         @Nonbinding
         RateLimit[] value();
     }

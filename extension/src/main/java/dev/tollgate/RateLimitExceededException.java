@@ -19,10 +19,14 @@ public class RateLimitExceededException extends RuntimeException {
 
     private static final long serialVersionUID = 1L;
 
+    /** The name of the limiter that refused the call. */
     private final String limiter;
+    /** How long until a call of the same cost may be permitted. */
     private final Duration retryAfter;
 
     /**
+     * A refusal by {@code limiter}.
+     *
      * @param limiter    name of the limiter that refused the call; not {@code null}
      * @param retryAfter how long until a call of the same cost may be permitted; not {@code null} nor negative
      * @throws NullPointerException     if an argument is {@code null}
@@ -38,7 +42,11 @@ public class RateLimitExceededException extends RuntimeException {
         this.retryAfter = retryAfter;
     }
 
-    /** The name of the limiter that refused the call. */
+    /**
+     * The name of the limiter that refused the call.
+     *
+     * @return the limiter's name
+     */
     public String limiter() {
         return limiter;
     }
@@ -46,6 +54,8 @@ public class RateLimitExceededException extends RuntimeException {
     /**
      * How long until a call of the same cost may be permitted, measured when the call was refused. Never negative;
      * other callers may take the freed permits first.
+     *
+     * @return the wait before a retry
      */
     public Duration retryAfter() {
         return retryAfter;

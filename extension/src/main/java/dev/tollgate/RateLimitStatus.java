@@ -14,10 +14,19 @@ import java.util.Optional;
  */
 public interface RateLimitStatus {
 
-    /** The caller's quota in every reportable limiter of the application, by limiter name. */
+    /**
+     * The caller's quota in every reportable limiter of the application, by limiter name.
+     *
+     * @return the quotas, one per reportable limiter
+     */
     List<Quota> quotas();
 
-    /** The caller's quota in one limiter, if it exists and is reportable. */
+    /**
+     * The caller's quota in one limiter, if it exists and is reportable.
+     *
+     * @param limiter the limiter's name
+     * @return the quota, or empty
+     */
     Optional<Quota> quota(String limiter);
 
     /**

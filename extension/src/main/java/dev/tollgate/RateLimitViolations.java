@@ -17,16 +17,29 @@ import java.util.List;
  */
 public interface RateLimitViolations {
 
-    /** The length of a violation period. */
+    /**
+     * The length of a violation period.
+     *
+     * @return the period's length
+     */
     Duration period();
 
     /**
      * The partitions of {@code limiter} refused most often over the current and the previous period together, most
      * first, at most {@code count}; empty for a limiter that refused nothing (or does not exist).
+     *
+     * @param limiter the limiter's name
+     * @param count   how many offenders at most
+     * @return the offenders, most refused first
      */
     List<Offender> topOffenders(String limiter, int count);
 
-    /** {@link #topOffenders(String, int)} over every limiter of the application, most first. */
+    /**
+     * {@link #topOffenders(String, int)} over every limiter of the application, most first.
+     *
+     * @param count how many offenders at most
+     * @return the offenders, most refused first
+     */
     List<Offender> topOffenders(int count);
 
     /**
@@ -39,7 +52,11 @@ public interface RateLimitViolations {
      */
     record Offender(String limiter, String partition, long currentPeriod, long previousPeriod) {
 
-        /** Refusals in both periods. */
+        /**
+         * Refusals in both periods.
+         *
+         * @return the sum of both periods' refusals
+         */
         public long total() {
             return currentPeriod + previousPeriod;
         }

@@ -2,6 +2,7 @@ package dev.tollgate.internal.redis;
 
 import org.redisson.Redisson;
 import org.redisson.api.RedissonClient;
+import org.redisson.client.codec.StringCodec;
 import org.redisson.config.Config;
 import org.redisson.config.ConstantDelay;
 
@@ -69,6 +70,11 @@ public final class RedissonClients {
         // element of every reply for one (reflection per element): for the script's list reply that doubled the
         // client's CPU per decision in the benchmarks (docs/benchmarks.md).
         config.setReferenceEnabled(false);
+        // Every command Tollgate sends names its codec (LuaScript, the violation store). Redisson's default codec,
+        // Kryo5Codec, would otherwise be built at startup and need Kryo, which the extension's POM excludes (with
+        // Redisson's other unused dependencies) to keep users' WARs lean; a codec set in a YAML file is replaced
+        // for the same reason.
+        config.setCodec(StringCodec.INSTANCE);
         return config;
     }
 

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.redisson.Redisson;
+import org.redisson.client.codec.StringCodec;
 import org.redisson.config.Config;
 
 import java.time.Duration;
@@ -34,6 +35,8 @@ class RedisClusterTest {
     static void start() {
         cluster = RedisClusterProcesses.start(RedisBinary.EMBEDDED_6_2, 0, 5000);
         Config config = new Config();
+        // as RedissonClients does: the extension leaves out Kryo, Redisson's default codec
+        config.setCodec(StringCodec.INSTANCE);
         var servers = config.useClusterServers();
         for (RedisClusterProcesses.Node master : cluster.masters()) {
             servers.addNodeAddress(master.address());

@@ -114,12 +114,14 @@ class SentinelFailoverTest {
             });
             callers.start();
             Failover failover;
+            long masterHad;
             try {
                 // Killed as soon as the master holds the whole limit, while callers are refused by it and its last
                 // admissions may still be on their way to the replica.
                 try (RedisInspector master = group.inspector(group.masterPort())) {
                     awaitQuietly("the limit to be exhausted on the master", 60,
                             () -> (Long) master.call("ZCARD", key) >= LIMIT);
+                    masterHad = (Long) master.call("ZCARD", key);
                 }
                 failover = Failover.run(group, container, key);
                 Thread.sleep(1_000); // decisions on the new master for a while
@@ -153,7 +155,8 @@ class SentinelFailoverTest {
                     callers.slowerThan(500));
 
             assertThat(callers.errors()).as("no call fails but with a rate-limit refusal").isEmpty();
-            assertThat(before.refused).as("the limit was exhausted on the old master").isPositive();
+            assertThat(masterHad).as("the old master admitted exactly the limit").isEqualTo(LIMIT);
+            assertThat(all.permitted).as("which the callers saw admitted").isGreaterThanOrEqualTo(LIMIT);
             assertThat(during.total()).as("calls were made during the failover").isPositive();
             assertThat(count("tollgate.ratelimit.fallbacks.total", "mode", "local"))
                     .as("the outage was felt: LOCAL decided").isPositive();
@@ -192,6 +195,12 @@ class SentinelFailoverTest {
                 callers.stop();
             }
 
+            // Keys on the new master beyond those whose call succeeded: claims made by calls that were refused (their
+            // command reached Redis after the caller had given up on it), in progress until their lease runs out.
+            long stored;
+            try (RedisInspector newMaster = group.inspector(failover.newMaster)) {
+                stored = newMaster.keys().stream().filter(k -> k.startsWith("tollgate:idem:")).count();
+            }
             // Asked again once decisions are on the new master: by when the first call ended.
             Map<Phase, Replays> replays = new java.util.EnumMap<>(Phase.class);
             for (Phase phase : Phase.values()) {
@@ -218,10 +227,11 @@ class SentinelFailoverTest {
                             + "  keys completed, then asked again after the failover:%n"
                             + "    before the kill:                  %s%n"
                             + "    in flight when the master died:   %s%n"
-                            + "    on the new master:                %s%n",
+                            + "    on the new master:                %s%n"
+                            + "  idempotency keys on the new master: %d, for %d calls that succeeded%n",
                     CALLERS, failover.seconds(failover.promotedAt), failover.seconds(failover.backAt),
                     failover.seconds(failover.closedAt), during, replays.get(Phase.BEFORE_KILL),
-                    replays.get(Phase.DURING_FAILOVER), replays.get(Phase.AFTER_FAILOVER));
+                    replays.get(Phase.DURING_FAILOVER), replays.get(Phase.AFTER_FAILOVER), stored, completed.size());
 
             assertThat(callers.errors()).as("no call fails but with the failure mode's refusal").isEmpty();
             assertThat(replays.get(Phase.BEFORE_KILL).total()).as("records were completed on the old master")
@@ -261,8 +271,9 @@ class SentinelFailoverTest {
     }
 
     /**
-     * One call alone first, until Redis decided it with the breaker closed: the connection is opened lazily, and 32
-     * callers opening it at once on a loaded machine can time out and open the breaker before the test starts.
+     * One call alone first, until Redis decided it with the breaker closed. The connection is opened lazily, and 32
+     * callers opening it at once on a loaded machine timed out and opened the breaker before the test started; twice
+     * the client then did not follow the failover within 45 s (cause not found).
      */
     private static void warmUp(TollgateContainer container, Guarded guarded) {
         awaitQuietly("a first call decided by Redis", 60, () -> {
@@ -405,8 +416,9 @@ class SentinelFailoverTest {
          */
         static Failover run(RedisSentinelGroup group, TollgateContainer container, String watchedKey) {
             Failover failover = new Failover();
-            int oldMaster = group.killMaster();
+            // Taken before the kill: a call that ended before it was not cut short by it.
             failover.killedAt = System.nanoTime();
+            int oldMaster = group.killMaster();
             int replica = group.otherNode(oldMaster);
             long deadline = failover.killedAt + TimeUnit.SECONDS.toNanos(BACK_ON_REDIS_SECONDS);
             // A fresh connection for each look: the Sentinels close every client connection of the replica they

@@ -178,6 +178,30 @@ public final class RedisSentinelGroup implements AutoCloseable {
         }
     }
 
+    /**
+     * For each Sentinel, by port, how many seconds ago a client last sent it a {@code SENTINEL} command (from
+     * {@code CLIENT LIST}; -1 if no connection's last command was one): shows whether a client such as Redisson still
+     * asks them for the master (for a failure message; Sentinel's {@code INFO} has no command statistics).
+     */
+    public Map<Integer, Long> secondsSinceSentinelQueries() {
+        Map<Integer, Long> ages = new LinkedHashMap<>();
+        for (RedisServerProcess sentinel : sentinels) {
+            long youngest = -1;
+            try (RedisInspector inspector = new RedisInspector("127.0.0.1", sentinel.port())) {
+                for (String client : ((String) inspector.call("CLIENT", "LIST")).split("\n")) {
+                    if (client.contains(" cmd=sentinel")) {
+                        long idle = Long.parseLong(client.replaceAll(".* idle=(\\d+) .*", "$1").trim());
+                        youngest = youngest < 0 ? idle : Math.min(youngest, idle);
+                    }
+                }
+            } catch (RuntimeException e) {
+                youngest = -2;
+            }
+            ages.put(sentinel.port(), youngest);
+        }
+        return ages;
+    }
+
     /** What the Sentinels' logs say, for a failure message. */
     public String sentinelLogs() {
         StringBuilder logs = new StringBuilder();

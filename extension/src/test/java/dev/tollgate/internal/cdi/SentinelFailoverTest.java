@@ -44,8 +44,12 @@ class SentinelFailoverTest {
     private static final int LIMIT = 2_000;
     private static final int CALLERS = 32;
     private static final String LIMITER = "sentinel-failover";
-    /** How long decisions may take to reach the promoted replica before the test fails: a generous bound. */
-    private static final long BACK_ON_REDIS_SECONDS = 45;
+    /**
+     * How long decisions may take to reach the promoted replica before the test fails: a generous bound. A Sentinel
+     * starved of CPU for 2 s enters TILT mode and acts on nothing for 30 s; seen once here (load average 48 on 2 cores),
+     * when the replica was promoted 41 s after the kill.
+     */
+    private static final long BACK_ON_REDIS_SECONDS = 90;
 
     @ApplicationScoped
     public static class Guarded {

@@ -20,12 +20,16 @@ import org.junit.jupiter.api.Test;
 
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import java.util.function.IntFunction;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -95,7 +99,7 @@ class SentinelFailoverTest {
         Registry.registry = new SimpleMeterRegistry();
         // Everything at its default but the connection, and no violation rankings: their scripts would count as
         // script calls on the new master, which is how this test sees decisions arrive there.
-        return TollgateContainer.start(new java.util.HashMap<>(Map.of(
+        return TollgateContainer.start(new HashMap<>(Map.of(
                         "tollgate.redis.config-file", group.redissonConfig().toString(),
                         "tollgate.violations.enabled", "false")),
                 Guarded.class, Registry.class);
@@ -206,7 +210,7 @@ class SentinelFailoverTest {
                 stored = newMaster.keys().stream().filter(k -> k.startsWith("tollgate:idem:")).count();
             }
             // Asked again once decisions are on the new master: by when the first call ended.
-            Map<Phase, Replays> replays = new java.util.EnumMap<>(Phase.class);
+            Map<Phase, Replays> replays = new EnumMap<>(Phase.class);
             for (Phase phase : Phase.values()) {
                 replays.put(phase, new Replays());
             }
@@ -289,7 +293,7 @@ class SentinelFailoverTest {
     }
 
     /** Polls {@code condition} every millisecond or so; fails the test after {@code seconds}. */
-    private static void awaitQuietly(String what, long seconds, java.util.function.BooleanSupplier condition) {
+    private static void awaitQuietly(String what, long seconds, BooleanSupplier condition) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         while (!condition.getAsBoolean()) {
             assertThat(System.nanoTime()).as("waited " + seconds + " s for " + what).isLessThan(deadline);
@@ -326,7 +330,7 @@ class SentinelFailoverTest {
     private static final class Callers {
         private final List<Thread> threads = new ArrayList<>();
         private final List<List<Event>> events = new ArrayList<>();
-        private final List<Throwable> errors = java.util.Collections.synchronizedList(new ArrayList<>());
+        private final List<Throwable> errors = Collections.synchronizedList(new ArrayList<>());
         private final AtomicBoolean running = new AtomicBoolean(true);
         private final long origin = System.nanoTime();
 
@@ -455,6 +459,8 @@ class SentinelFailoverTest {
                 }
                 sleepQuietly(20);
             }
+            assertThat(group.awaitPromotion(oldMaster, 10)).as("the Sentinels name the replica, which is a master now")
+                    .isEqualTo(replica);
             failover.newMaster = replica;
             return failover;
         }

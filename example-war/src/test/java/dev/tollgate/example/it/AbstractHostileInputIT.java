@@ -50,7 +50,7 @@ import dev.tollgate.testing.RedisProcess;
  * request bodies and principal scope, every case on one deployment. Each case checks the status, that an error is
  * {@code application/problem+json}, that no answer carries a stack trace, an HTML error page or an exception's
  * text, and what Redis holds afterwards: a refused request stores and consumes nothing, an admitted one consumes one
- * permit in the partition the README documents.
+ * permit in the partition docs/algorithms.md documents.
  *
  * <p>The deployment trusts {@code 127.0.0.1} and {@code ::1} as proxies, reading {@code Forwarded} and else
  * {@code X-Forwarded-For}. The cases of an untrusted peer are sent from {@code 127.0.0.2}, another loopback

@@ -9,8 +9,8 @@ import org.junit.jupiter.api.BeforeAll;
 
 /**
  * The idempotency store contract on Redis 7 (Debian's {@code redis-server}), next to
- * {@link RedisIdempotencyStoreContractTest} on embedded-redis's 6.2: the two Redis lines the README's compatibility
- * matrix names as tested.
+ * {@link RedisIdempotencyStoreContractTest} on embedded-redis's 6.2: the two Redis lines docs/servers.md's
+ * compatibility matrix names as tested.
  */
 class Redis7IdempotencyStoreContractTest extends IdempotencyStoreContract {
 

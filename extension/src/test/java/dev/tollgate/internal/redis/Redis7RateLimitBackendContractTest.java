@@ -9,7 +9,7 @@ import org.junit.jupiter.api.BeforeAll;
 
 /**
  * The backend contract on Redis 7 (Debian's {@code redis-server}), next to {@link RedisRateLimitBackendContractTest} on
- * embedded-redis's 6.2: the two Redis lines the README's compatibility matrix names as tested.
+ * embedded-redis's 6.2: the two Redis lines docs/servers.md's compatibility matrix names as tested.
  */
 class Redis7RateLimitBackendContractTest extends RateLimitBackendContract {
 

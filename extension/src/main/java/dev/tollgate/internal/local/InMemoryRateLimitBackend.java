@@ -1,6 +1,7 @@
 package dev.tollgate.internal.local;
 
 import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Policy;
 import dev.tollgate.internal.ratelimit.LimitOutcome;
 import dev.tollgate.internal.ratelimit.LimitPolicy;
 import dev.tollgate.internal.ratelimit.LimitRequest;
@@ -14,6 +15,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Rate-limit state in this JVM's memory. It is the backend when no Redis is configured; with Redis,
@@ -80,6 +82,7 @@ public final class InMemoryRateLimitBackend implements RateLimitBackend {
 
     private final InstantSource clock;
     private final Cache<LimitKey, LimitState> states;
+    private final Policy<LimitKey, LimitState> lookup;
     private final StoreBound bound;
     private final StripedLocks locks = new StripedLocks(LOCK_STRIPES);
 
@@ -101,13 +104,55 @@ public final class InMemoryRateLimitBackend implements RateLimitBackend {
     public InMemoryRateLimitBackend(InstantSource clock, long maximumSize) {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.states = LocalCaches.expiring(clock, LimitState::expiresAtMillis);
+        this.lookup = states.policy();
         this.bound = new StoreBound(states, clock, maximumSize);
     }
 
     @Override
     public RateLimitDecision acquire(List<LimitRequest> limits) {
         LimitRequest.requireHolders(limits);
-        return decide(limits, true);
+        return limits.size() == 1 ? acquireOne(limits.get(0)) : decide(limits, true);
+    }
+
+    /**
+     * {@link #decide} for a call of one limit, the interceptor's common case, without its arrays: one stripe, one
+     * lookup of the state (while the store is not full), one decision object. The state is stored again only when
+     * it is new or its expiry moved: a stored state whose expiry did not move is still registered with Caffeine
+     * until then, and every change of a state's expiry is followed by a store under the same lock.
+     */
+    private RateLimitDecision acquireOne(LimitRequest limit) {
+        LimitKey key = LimitKey.of(limit);
+        if (bound.isFull() && stored(key) == null) {
+            key = new LimitKey(key.limiter(), OVERFLOW_PARTITION);
+        }
+        ReentrantLock lock = locks.of(key);
+        lock.lock();
+        try {
+            long now = clock.millis();
+            LimitPolicy policy = limit.policy();
+            LimitState stored = stored(key);
+            LimitState state = stateOf(stored, policy, now);
+            if (!state.hasRoom(policy, limit.cost(), now)) {
+                return new RateLimitDecision(false, List.of(state.describe(policy, limit.cost(), now)));
+            }
+            long expiresAt = state.expiresAtMillis();
+            LimitOutcome outcome = state instanceof ConcurrencyPermits permits
+                    ? permits.take(limit, now) : state.consume(policy, limit.cost(), now);
+            if (state != stored || state.expiresAtMillis() != expiresAt) {
+                states.put(key, state);
+            }
+            return new RateLimitDecision(true, List.of(outcome));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * The state stored for {@code key}, or {@code null}. Quietly: Caffeine records no read, which only its size
+     * eviction (not used, see {@link LocalCaches}) would look at; reads do not move the expiry either.
+     */
+    private LimitState stored(LimitKey key) {
+        return lookup.getIfPresentQuietly(key);
     }
 
     /**
@@ -252,7 +297,10 @@ public final class InMemoryRateLimitBackend implements RateLimitBackend {
      * replaced the same way: counts of one algorithm mean nothing to another.
      */
     private LimitState stateOf(LimitKey key, LimitPolicy policy, long now) {
-        LimitState stored = states.getIfPresent(key);
+        return stateOf(states.getIfPresent(key), policy, now);
+    }
+
+    private static LimitState stateOf(LimitState stored, LimitPolicy policy, long now) {
         return switch (policy.algorithm()) {
             case FIXED_WINDOW -> stored instanceof FixedWindowCounter counter ? counter : new FixedWindowCounter();
             case SLIDING_WINDOW -> stored instanceof SlidingWindowLog log ? log : new SlidingWindowLog();

@@ -49,6 +49,11 @@ final class StripedLocks {
         }
     }
 
+    /** The lock of {@code key}: for a call of one key, which needs no ordering. */
+    ReentrantLock of(LimitKey key) {
+        return locks[stripeOf(key)];
+    }
+
     private int stripeOf(LimitKey key) {
         int hash = key.hashCode();
         // Mixes the high bits in, as HashMap does: the mask alone would only look at the lowest ones.

@@ -33,6 +33,32 @@ class StoredStateTest {
         }
     }
 
+    /** A call of one limit stores its state again only when the expiry moved: both cases keep the right expiry. */
+    @Test
+    void aStateIsKeptUntilItsLatestExpiryWhetherOrNotACallMovedIt() {
+        try (InMemoryRateLimitBackend backend = new InMemoryRateLimitBackend(clock, 1_000)) {
+            LimitPolicy threePerSecond = LimitPolicy.window(FIXED_WINDOW, 3, 1_000);
+            acquire(backend, threePerSecond, 1);
+            clock.set(WINDOW_START + 900);
+            acquire(backend, threePerSecond, 1); // same window: the expiry does not move
+            assertThat(backend.timeToLive("x", "")).contains(Duration.ofMillis(100));
+            clock.set(WINDOW_START + 1_200);
+            acquire(backend, threePerSecond, 1); // next window: it moves to that window's end
+            assertThat(backend.timeToLive("x", "")).contains(Duration.ofMillis(800));
+            assertThat(acquire(backend, threePerSecond, 2).remaining()).isZero();
+
+            LimitPolicy fourPerSecond = LimitPolicy.tokenBucket(4, 1_000, 4);
+            acquire(backend, "y", fourPerSecond, 1);
+            assertThat(backend.timeToLive("y", "")).contains(Duration.ofMillis(250));
+            acquire(backend, "y", fourPerSecond, 2); // each token taken moves the bucket's refill
+            assertThat(backend.timeToLive("y", "")).contains(Duration.ofMillis(750));
+            clock.advance(749);
+            assertThat(backend.timeToLive("y", "")).contains(Duration.ofMillis(1));
+            clock.advance(1);
+            assertThat(backend.timeToLive("y", "")).isEmpty();
+        }
+    }
+
     @Test
     void aSlidingLogIsKeptUntilOneWindowAfterItsNewestEntry() {
         try (InMemoryRateLimitBackend backend = new InMemoryRateLimitBackend(clock, 1_000)) {
@@ -154,7 +180,12 @@ class StoredStateTest {
     }
 
     private static LimitOutcome acquire(InMemoryRateLimitBackend backend, LimitPolicy policy, long cost) {
-        return backend.acquire(List.of(request("x", policy, cost))).outcome(0);
+        return acquire(backend, "x", policy, cost);
+    }
+
+    private static LimitOutcome acquire(InMemoryRateLimitBackend backend, String limiter, LimitPolicy policy,
+                                        long cost) {
+        return backend.acquire(List.of(request(limiter, policy, cost))).outcome(0);
     }
 
     private static LimitRequest partition(int i, LimitPolicy policy) {

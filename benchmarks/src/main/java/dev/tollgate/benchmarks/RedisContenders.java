@@ -13,6 +13,8 @@ import io.github.bucket4j.BandwidthBuilder;
 import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.distributed.BucketProxy;
 import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
+import io.github.bucket4j.distributed.proxy.optimization.Optimization;
+import io.github.bucket4j.distributed.proxy.optimization.Optimizations;
 import io.github.bucket4j.redis.redisson.Bucket4jRedisson;
 import io.github.bucket4j.redis.redisson.cas.RedissonBasedProxyManager;
 import org.redisson.Redisson;
@@ -44,7 +46,8 @@ final class RedisContenders {
             case "tollgate-bucket" -> new Tollgate(address, Algorithm.TOKEN_BUCKET, partitions, policy);
             case "tollgate-gcra" -> new Tollgate(address, Algorithm.GCRA, partitions, policy);
             case "tollgate-concurrency" -> new ConcurrentCalls(Tollgate.backend(address), partitions);
-            case "bucket4j" -> new Bucket4j(address, partitions, policy);
+            case "bucket4j" -> new Bucket4j(address, partitions, policy, Optimization.NONE_OPTIMIZED);
+            case "bucket4j-batching" -> new Bucket4j(address, partitions, policy, Optimizations.batching());
             case "rratelimiter" -> new RedissonRateLimiter(address, partitions, policy);
             case "incr" -> new Increment(address, partitions);
             default -> throw new IllegalArgumentException("Unknown Redis contender " + name);
@@ -115,12 +118,21 @@ final class RedisContenders {
         }
     }
 
-    /** Bucket4j's Redisson backend (compare-and-swap), keys expiring once their bucket is full again. */
+    /**
+     * Bucket4j's Redisson backend (compare-and-swap), keys expiring once their bucket is full again. Either in its
+     * default form ({@code bucket4j}: every {@code tryConsume} is its own read and compare-and-swap, retried when
+     * another caller wrote first) or with the optimization Bucket4j's author points users with a contended bucket to,
+     * {@link Optimizations#batching()} ({@code bucket4j-batching}): the callers of one bucket proxy that arrive while
+     * a command of that proxy is in flight wait, and the next of them sends all their commands as one batch (one
+     * read, one compare-and-swap). Batching is per proxy object, so each partition has exactly one proxy, built once
+     * and reused, as the optimization requires. It does not change what is decided: every command still runs
+     * against the state in Redis.
+     */
     static final class Bucket4j implements Contender {
         private final RedissonClient client;
         private final BucketProxy[] buckets;
 
-        Bucket4j(String address, String[] partitions, Policy limit) {
+        Bucket4j(String address, String[] partitions, Policy limit, Optimization optimization) {
             client = peerClient(address);
             RedissonBasedProxyManager<String> proxies = Bucket4jRedisson
                     .casBasedBuilder(((Redisson) client).getCommandExecutor())
@@ -133,7 +145,8 @@ final class RedisContenders {
                     .build();
             buckets = new BucketProxy[partitions.length];
             for (int i = 0; i < partitions.length; i++) {
-                buckets[i] = proxies.builder().build(Keys.peerName(partitions[i]), () -> configuration);
+                buckets[i] = proxies.builder().withOptimization(optimization)
+                        .build(Keys.peerName(partitions[i]), () -> configuration);
             }
         }
 

@@ -20,7 +20,7 @@ import java.util.regex.Pattern;
 public final class Report {
 
     static final List<String> REDIS = List.of("tollgate-fixed", "tollgate-sliding", "tollgate-bucket",
-            "tollgate-gcra", "tollgate-concurrency", "bucket4j", "rratelimiter", "incr");
+            "tollgate-gcra", "tollgate-concurrency", "bucket4j", "bucket4j-batching", "rratelimiter", "incr");
     static final List<String> LOCAL = List.of("tollgate-fixed", "tollgate-sliding", "tollgate-bucket",
             "tollgate-gcra", "tollgate-concurrency", "bucket4j", "resilience4j");
     /** A concurrency operation is an acquire and a release (on Redis two round trips): see {@link ConcurrentCalls}. */
@@ -28,6 +28,7 @@ public final class Report {
             "tollgate-fixed", "Tollgate FIXED_WINDOW", "tollgate-sliding", "Tollgate SLIDING_WINDOW",
             "tollgate-bucket", "Tollgate TOKEN_BUCKET", "tollgate-gcra", "Tollgate GCRA",
             "tollgate-concurrency", "Tollgate CONCURRENCY (acquire + release)", "bucket4j", "Bucket4j",
+            "bucket4j-batching", "Bucket4j with `Optimizations.batching()`",
             "rratelimiter", "Redisson RRateLimiter", "incr", "bare `RAtomicLong.incrementAndGet()`",
             "resilience4j", "resilience4j RateLimiter");
     static final String[] TOLLGATE = {"tollgate-fixed", "tollgate-sliding", "tollgate-bucket"};

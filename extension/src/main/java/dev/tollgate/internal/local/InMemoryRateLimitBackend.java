@@ -136,8 +136,7 @@ public final class InMemoryRateLimitBackend implements RateLimitBackend {
                 return new RateLimitDecision(false, List.of(state.describe(policy, limit.cost(), now)));
             }
             long expiresAt = state.expiresAtMillis();
-            LimitOutcome outcome = state instanceof ConcurrencyPermits permits
-                    ? permits.take(limit, now) : state.consume(policy, limit.cost(), now);
+            LimitOutcome outcome = consume(state, limit, now);
             if (state != stored || state.expiresAtMillis() != expiresAt) {
                 states.put(key, state);
             }
@@ -269,8 +268,7 @@ public final class InMemoryRateLimitBackend implements RateLimitBackend {
         for (int i = 0; i < keys.length; i++) {
             LimitRequest limit = limits.get(i);
             if (permitted) {
-                outcomes[i] = current[i] instanceof ConcurrencyPermits permits
-                        ? permits.take(limit, now) : current[i].consume(limit.policy(), limit.cost(), now);
+                outcomes[i] = consume(current[i], limit, now);
                 // Stores a new state, and for a stored one moves its expiry to what consume just set.
                 states.put(keys[i], current[i]);
             } else {
@@ -278,6 +276,12 @@ public final class InMemoryRateLimitBackend implements RateLimitBackend {
             }
         }
         return new RateLimitDecision(permitted, Arrays.asList(outcomes));
+    }
+
+    /** Takes {@code limit}'s permits from {@code state}: a concurrency permit is taken by the call's holder. */
+    private static LimitOutcome consume(LimitState state, LimitRequest limit, long now) {
+        return state instanceof ConcurrencyPermits permits
+                ? permits.take(limit, now) : state.consume(limit.policy(), limit.cost(), now);
     }
 
     private RateLimitDecision peekLocked(List<LimitRequest> limits, LimitKey[] keys, long now) {

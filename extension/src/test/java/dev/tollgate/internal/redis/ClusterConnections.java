@@ -8,9 +8,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 /**
  * How the Redis Cluster tests connect: through the example {@code server-config/redisson/cluster.yaml}, its node
- * addresses replaced by the test cluster's, so that the example is what the tests exercise.
+ * addresses replaced by the test cluster's, so that the example is what the tests exercise; and how they end.
  */
 final class ClusterConnections {
 
@@ -53,6 +55,37 @@ final class ClusterConnections {
             }
         }
         return errors;
+    }
+
+    /**
+     * Ends a test class's cluster, whatever fails first: with a {@code suite} name, fails the class if any node
+     * answered {@code CROSSSLOT} (printing every error reply by code under that name); then closes {@code client},
+     * stops {@code cluster} and deletes {@code clientDir}. Every argument but {@code cluster}'s may be {@code null}, as
+     * may all of them when the class's start failed half-way.
+     */
+    static void stop(String suite, AutoCloseable client, RedisClusterProcesses cluster, Path clientDir) {
+        try {
+            if (suite != null && cluster != null) {
+                Map<String, Long> errors = errorReplies(cluster);
+                System.out.println(suite + ": error replies by code " + errors);
+                assertThat(errors).doesNotContainKey("CROSSSLOT");
+            }
+        } finally {
+            try {
+                if (client != null) {
+                    client.close();
+                }
+            } catch (Exception e) {
+                throw new IllegalStateException("Cannot close the cluster client", e);
+            } finally {
+                if (cluster != null) {
+                    cluster.close();
+                }
+                if (clientDir != null) {
+                    RedisServerProcess.deleteDirectory(clientDir);
+                }
+            }
+        }
     }
 
     /** Redis's own slot of a key ({@code CLUSTER KEYSLOT}). */

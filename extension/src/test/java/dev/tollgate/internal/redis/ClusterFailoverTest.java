@@ -6,7 +6,6 @@ import dev.tollgate.internal.ratelimit.LimitRequest;
 import dev.tollgate.testing.RedisBinary;
 import dev.tollgate.testing.RedisClusterProcesses;
 import dev.tollgate.testing.RedisClusterProcesses.Node;
-import dev.tollgate.testing.RedisServerProcess;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -55,18 +54,7 @@ class ClusterFailoverTest {
 
     @AfterAll
     static void stop() {
-        try {
-            if (backend != null) {
-                backend.close();
-            }
-        } finally {
-            if (cluster != null) {
-                cluster.close();
-            }
-            if (clientDir != null) {
-                RedisServerProcess.deleteDirectory(clientDir);
-            }
-        }
+        ClusterConnections.stop(null, backend, cluster, clientDir);
     }
 
     /** What happened to one group of limits: decisions made and failed, and when failures began and ended. */

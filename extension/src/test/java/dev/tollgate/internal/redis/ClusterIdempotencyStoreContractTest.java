@@ -6,7 +6,6 @@ import dev.tollgate.internal.idempotency.IdempotencyStoreContract;
 import dev.tollgate.testing.RedisBinary;
 import dev.tollgate.testing.RedisClusterProcesses;
 import dev.tollgate.testing.RedisInspector;
-import dev.tollgate.testing.RedisServerProcess;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -15,7 +14,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -40,23 +38,7 @@ class ClusterIdempotencyStoreContractTest extends IdempotencyStoreContract {
 
     @AfterAll
     static void stop() {
-        try {
-            if (cluster != null) {
-                Map<String, Long> errors = ClusterConnections.errorReplies(cluster);
-                System.out.println("Cluster idempotency contract: error replies by code " + errors);
-                assertThat(errors).doesNotContainKey("CROSSSLOT");
-            }
-        } finally {
-            if (store != null) {
-                store.close();
-            }
-            if (cluster != null) {
-                cluster.close();
-            }
-            if (clientDir != null) {
-                RedisServerProcess.deleteDirectory(clientDir);
-            }
-        }
+        ClusterConnections.stop("Cluster idempotency contract", store, cluster, clientDir);
     }
 
     @Override

@@ -9,7 +9,6 @@ import dev.tollgate.internal.ratelimit.RateLimitBackendContract;
 import dev.tollgate.testing.RedisBinary;
 import dev.tollgate.testing.RedisClusterProcesses;
 import dev.tollgate.testing.RedisInspector;
-import dev.tollgate.testing.RedisServerProcess;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -19,7 +18,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -45,23 +43,7 @@ class ClusterRateLimitBackendContractTest extends RateLimitBackendContract {
 
     @AfterAll
     static void stop() {
-        try {
-            if (cluster != null) {
-                Map<String, Long> errors = ClusterConnections.errorReplies(cluster);
-                System.out.println("Cluster rate-limit contract: error replies by code " + errors);
-                assertThat(errors).doesNotContainKey("CROSSSLOT");
-            }
-        } finally {
-            if (backend != null) {
-                backend.close();
-            }
-            if (cluster != null) {
-                cluster.close();
-            }
-            if (clientDir != null) {
-                RedisServerProcess.deleteDirectory(clientDir);
-            }
-        }
+        ClusterConnections.stop("Cluster rate-limit contract", backend, cluster, clientDir);
     }
 
     @Override

@@ -8,7 +8,6 @@ import dev.tollgate.testing.RedisBinary;
 import dev.tollgate.testing.RedisClusterProcesses;
 import dev.tollgate.testing.RedisClusterProcesses.Node;
 import dev.tollgate.testing.RedisInspector;
-import dev.tollgate.testing.RedisServerProcess;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -64,18 +63,7 @@ class ClusterSlotMigrationTest {
 
     @AfterAll
     static void stop() {
-        try {
-            if (backend != null) {
-                backend.close();
-            }
-        } finally {
-            if (cluster != null) {
-                cluster.close();
-            }
-            if (clientDir != null) {
-                RedisServerProcess.deleteDirectory(clientDir);
-            }
-        }
+        ClusterConnections.stop(null, backend, cluster, clientDir);
     }
 
     /** {@code count} partitions whose hash tags all fall in the slot of the first. */

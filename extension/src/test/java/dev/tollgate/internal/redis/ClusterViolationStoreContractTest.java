@@ -5,15 +5,11 @@ import dev.tollgate.internal.violations.ViolationStore;
 import dev.tollgate.internal.violations.ViolationStoreContract;
 import dev.tollgate.testing.RedisBinary;
 import dev.tollgate.testing.RedisClusterProcesses;
-import dev.tollgate.testing.RedisServerProcess;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The violation store contract on a real three-master Redis Cluster: a ranking is one sorted set whose hash tag is
@@ -37,23 +33,7 @@ class ClusterViolationStoreContractTest extends ViolationStoreContract {
 
     @AfterAll
     static void stop() {
-        try {
-            if (cluster != null) {
-                Map<String, Long> errors = ClusterConnections.errorReplies(cluster);
-                System.out.println("Cluster violation contract: error replies by code " + errors);
-                assertThat(errors).doesNotContainKey("CROSSSLOT");
-            }
-        } finally {
-            if (backend != null) {
-                backend.close();
-            }
-            if (cluster != null) {
-                cluster.close();
-            }
-            if (clientDir != null) {
-                RedisServerProcess.deleteDirectory(clientDir);
-            }
-        }
+        ClusterConnections.stop("Cluster violation contract", backend, cluster, clientDir);
     }
 
     @Override

@@ -280,7 +280,7 @@ public final class Report {
      */
     private void http() throws IOException {
         Map<String, List<Wrk>> runs = new LinkedHashMap<>();
-        for (String mode : List.of("off", "memory", "fixed", "sliding")) {
+        for (String mode : List.of("off", "memory", "fixed", "sliding", "leased")) {
             for (int round = 1; Files.exists(dir.resolve("http-" + mode + "-r" + round + ".txt")); round++) {
                 runs.computeIfAbsent(mode, m -> new ArrayList<>())
                         .add(Wrk.parse(Files.readString(dir.resolve("http-" + mode + "-r" + round + ".txt"))));
@@ -301,6 +301,7 @@ public final class Report {
                 case "off" -> "disabled (`tollgate.ratelimit.enabled=false`)";
                 case "memory" -> "FIXED_WINDOW, in-memory backend (no Redis), limit not reached";
                 case "fixed" -> "FIXED_WINDOW, limit not reached";
+                case "leased" -> "FIXED_WINDOW with permit leasing (`leasing=true`), limit not reached";
                 default -> "SLIDING_WINDOW (the example's), limit not reached";
             };
             List<Double> ratios = new ArrayList<>();

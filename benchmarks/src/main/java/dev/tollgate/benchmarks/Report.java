@@ -370,6 +370,30 @@ public final class Report {
                 }
             }
         }
+        // Issue 17: in memory at least as fast as Bucket4j's local bucket and resilience4j, every case
+        for (String t : new String[] {"tollgate-fixed", "tollgate-bucket", "tollgate-gcra"}) {
+            for (String peer : new String[] {"bucket4j", "resilience4j"}) {
+                for (int keys : new int[] {1, 10000}) {
+                    for (int threads : new int[] {1, 32}) {
+                        Double own = score("local", t, keys, threads);
+                        Double theirs = score("local", peer, keys, threads);
+                        if (own != null && theirs != null) {
+                            check(own >= theirs, NAMES.get(t) + " in memory, " + (keys == 1 ? "hot key" : "10k keys")
+                                    + ", " + threads + " thread(s) ≥ " + NAMES.get(peer) + ": "
+                                    + fmt("%.2f", own / theirs) + "×");
+                        }
+                    }
+                }
+            }
+        }
+        // Issue 17: permit leasing on a hot key, 32 threads, ≥ 3 × the bare INCR
+        Double incr32 = score("redis", "incr", 1, 32);
+        for (String t : new String[] {"tollgate-fixed-leased", "tollgate-bucket-leased"}) {
+            Double own = score("redis", t, 1, 32);
+            if (own != null && incr32 != null) {
+                check(own >= 3 * incr32, t + ", hot key, 32 threads ≥ 3 × INCR: " + fmt("%.2f", own / incr32) + "×");
+            }
+        }
         for (String t : new String[] {"tollgate-fixed", "tollgate-bucket"}) {
             String[] f = footprints.get(t);
             if (f != null) {

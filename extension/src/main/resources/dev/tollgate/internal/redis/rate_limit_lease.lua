@@ -18,8 +18,8 @@
 -- Time is the server's (TIME). Every key written gets a TTL.
 --
 -- The lease is sized from what remains and how many instances are taking: at most remaining / (2 x active), so that
--- the instances leave each other room and the permits a window ends with, unspent, stay few; never more than the
--- largest lease, never less than the call's cost.
+-- the instances leave each other room and the permits a window ends with, unspent, stay few; for a fixed window, times
+-- the part of the window still to come; never more than the largest lease, never less than the call's cost.
 
 if redis.replicate_commands then
     redis.replicate_commands()
@@ -117,8 +117,10 @@ local instances = redis.call('ZCARD', active)
 local cost = tonumber(ARGV[6])
 local largest = tonumber(ARGV[8])
 
-local function size(available)
-    local n = math.floor(available / (2 * instances))
+-- share: the part of what remains that may be leased now. For a fixed window, the part of the window still to
+-- come: a lease taken near the window's end is spent only in what is left of it, and whatever is not is lost.
+local function size(available, share)
+    local n = math.floor(available * share / (2 * instances))
     n = math.max(cost, math.min(n, largest))
     return math.min(n, math.floor(available))
 end
@@ -131,7 +133,7 @@ if algorithm == 'F' then
     if remaining < cost then
         return { 0, remaining, reset, reset, reset, number }
     end
-    local granted = size(remaining)
+    local granted = size(remaining, reset / window)
     if count == 0 then
         redis.call('SET', counter, granted, 'PX', reset)
     else
@@ -146,7 +148,7 @@ if tokens < cost then
     return { 0, remaining, math.ceil((capacity - tokens) * window / limit),
              math.ceil((cost - tokens) * window / limit), math.ceil((remaining + 1 - tokens) * window / limit), 0 }
 end
-local granted = size(tokens)
+local granted = size(tokens, 1)
 tokens = tokens - granted
 store_tokens(KEYS[1], tokens)
 local remaining = math.floor(tokens)

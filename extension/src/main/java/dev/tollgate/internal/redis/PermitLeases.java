@@ -138,8 +138,12 @@ final class PermitLeases implements AutoCloseable {
 
     /** Gives unspent permits back to Redis without waiting; a failure loses them (under-admission only). */
     void giveBack(LimitPolicy policy, String key, long permits, long window) {
-        CompletableFuture<Long> back = script.giveBack(policy, key, permits, window)
-                .orTimeout(timeoutMillis, TimeUnit.MILLISECONDS);
+        CompletableFuture<Long> back;
+        try {
+            back = script.giveBack(policy, key, permits, window).orTimeout(timeoutMillis, TimeUnit.MILLISECONDS);
+        } catch (RuntimeException e) {
+            return; // the client is shut down already: the permits stay consumed until the window or bucket says
+        }
         synchronized (givingBack) {
             givingBack.removeIf(CompletableFuture::isDone);
             givingBack.add(back);

@@ -5,6 +5,7 @@ import dev.tollgate.internal.ratelimit.LimitOutcome;
 import dev.tollgate.internal.ratelimit.LimitPolicy;
 import dev.tollgate.internal.ratelimit.LimitRequest;
 import dev.tollgate.internal.ratelimit.RateLimitDecision;
+import dev.tollgate.internal.resilience.BackendUnavailableException;
 import dev.tollgate.testing.RedisInspector;
 import dev.tollgate.testing.RedisProcess;
 import org.junit.jupiter.api.AfterAll;
@@ -23,6 +24,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Permit leasing on a real redis-server: exact counts under many simultaneous callers, all-or-nothing calls with
@@ -262,5 +264,31 @@ class PermitLeasingTest {
         for (String key : keys) {
             assertThat(inspector.pttl(key)).as("PTTL of %s", key).isBetween(1L, DAY);
         }
+    }
+
+    @Test
+    void anUnexpiredLeaseIsSpentWhileRedisIsAwayThenTheRefillFailsAsUnavailable() {
+        LimitRequest request = leased("away", LimitPolicy.window(Algorithm.FIXED_WINDOW, 1000, HOUR));
+        RedisProcess own = RedisProcess.start();
+        RedisRateLimitBackend backend = RedisRateLimitBackend.connect(RedisSettings.forAddress(own.address()));
+        backends.add(backend);
+        LimitOutcome first;
+        long leasedPermits;
+        try (RedisInspector ownInspector = own.inspector()) {
+            first = backend.acquire(List.of(request)).outcome(0);
+            leasedPermits = 0;
+            for (String digit : List.of("0", "1", "2")) {
+                Object value = ownInspector.call("GET", KEYS.key(request) + digit);
+                leasedPermits += value == null ? 0 : Long.parseLong((String) value);
+            }
+        } finally {
+            own.close();
+        }
+        assertThat(first.permitted()).isTrue();
+        for (long i = 1; i < leasedPermits; i++) {
+            assertThat(backend.acquire(List.of(request)).permitted()).as("call %d from the lease", i).isTrue();
+        }
+        assertThatThrownBy(() -> backend.acquire(List.of(request)))
+                .isInstanceOf(BackendUnavailableException.class);
     }
 }

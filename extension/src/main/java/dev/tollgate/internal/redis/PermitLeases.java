@@ -48,12 +48,15 @@ final class PermitLeases implements AutoCloseable {
     static final long BUCKET_LEASE_MILLIS = 1000;
     /** How long an instance counts as taking leases of a partition after its last lease. */
     static final long ACTIVE_MILLIS = 10_000;
+    /** A lease unused this long is evicted and its unspent permits given back: an idle instance holds nothing long. */
     static final long IDLE_MILLIS = 2_000;
+    /** Leases held at most (each a few hundred bytes); beyond, the least used are evicted and given back. */
     static final long MAX_LEASES = 10_000;
 
     private final LeaseScript script;
     private final BackendCircuit circuit;
     private final long timeoutMillis;
+    /** This instance's id among the lessees of a partition: random, so two instances never share one. */
     private final String instance;
     private final Cache<LeaseKey, PermitLease> leases;
     private final List<CompletableFuture<Long>> givingBack = new ArrayList<>();
@@ -76,11 +79,6 @@ final class PermitLeases implements AutoCloseable {
                     }
                 })
                 .build();
-    }
-
-    /** This instance's id among the lessees of a partition. */
-    String instance() {
-        return instance;
     }
 
     /** Takes {@code request}'s cost from its lease (kept under {@code key} in Redis). */

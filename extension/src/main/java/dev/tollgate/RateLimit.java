@@ -193,6 +193,24 @@ public @interface RateLimit {
     @Nonbinding
     FailureMode failureMode() default FailureMode.LOCAL;
 
+    /**
+     * Permit leasing for hot partitions. Default {@code false}. When {@code true} and the limits are kept in Redis,
+     * each instance takes a batch of permits from Redis in one script call (a lease, sized from what remains and how
+     * many instances are taking) and admits calls from it locally, without a round trip per call. Permits are
+     * consumed in Redis when leased, so the limit is never exceeded; the cost is some under-admission (permits leased
+     * but not spent when a window ends or an instance stops), and headers report what the instance knows (its unspent
+     * permits plus what Redis had left at its last lease). A {@code FIXED_WINDOW} lease ends with its window, a
+     * {@code TOKEN_BUCKET} lease after at most one second; unspent permits are given back where the algorithm allows.
+     * Without Redis it has no effect: the in-memory backend decides locally already.
+     *
+     * <p>Only {@link Algorithm#FIXED_WINDOW} and {@link Algorithm#TOKEN_BUCKET} can be leased; {@code true} on any other
+     * algorithm fails the deployment.
+     *
+     * @return whether permits are leased in batches
+     */
+    @Nonbinding
+    boolean leasing() default false;
+
     /** How a limit counts permits. */
     enum Algorithm {
         /**

@@ -33,6 +33,10 @@ import java.util.List;
  * {@code RedissonClients}: one server, a pool of 64 connections (4 kept idle), 1 s command timeout, no retries,
  * Redisson references off, Netty threads half the processors (at least one), Redisson's defaults otherwise. The one difference: Tollgate sends
  * EVALSHA itself, the peers have Redisson's script cache on, so that theirs go as EVALSHA too.
+ *
+ * <p>{@code tollgate-fixed-leased} and {@code tollgate-bucket-leased} are Tollgate with {@code @RateLimit(leasing =
+ * true)}: the instance spends permits it leased from Redis in batches (one script call per batch) instead of making
+ * one script call per decision.
  */
 final class RedisContenders {
 
@@ -42,8 +46,12 @@ final class RedisContenders {
     static Contender create(String name, String address, String[] partitions, Policy policy) {
         return switch (name) {
             case "tollgate-fixed" -> new Tollgate(address, Algorithm.FIXED_WINDOW, partitions, policy);
+            case "tollgate-fixed-leased" -> new Tollgate(Tollgate.backend(address), Algorithm.FIXED_WINDOW, partitions, policy,
+                    true);
             case "tollgate-sliding" -> new Tollgate(address, Algorithm.SLIDING_WINDOW, partitions, policy);
             case "tollgate-bucket" -> new Tollgate(address, Algorithm.TOKEN_BUCKET, partitions, policy);
+            case "tollgate-bucket-leased" -> new Tollgate(Tollgate.backend(address), Algorithm.TOKEN_BUCKET, partitions,
+                    policy, true);
             case "tollgate-gcra" -> new Tollgate(address, Algorithm.GCRA, partitions, policy);
             case "tollgate-concurrency" -> new ConcurrentCalls(Tollgate.backend(address), partitions);
             case "bucket4j" -> new Bucket4j(address, partitions, policy, Optimization.NONE_OPTIMIZED);
@@ -86,6 +94,15 @@ final class RedisContenders {
 
         /** The same on a backend of the caller's (a cluster's, or one without batching: {@link ShardDecisions}). */
         Tollgate(RedisRateLimitBackend backend, Algorithm algorithm, String[] partitions, Policy limit) {
+            this(backend, algorithm, partitions, limit, false);
+        }
+
+        /**
+         * @param leased whether the permits are leased in batches ({@code @RateLimit(leasing = true)}), as the
+         *               {@code tollgate-fixed-leased} and {@code tollgate-bucket-leased} contenders do
+         */
+        Tollgate(RedisRateLimitBackend backend, Algorithm algorithm, String[] partitions, Policy limit,
+                 boolean leased) {
             this.backend = backend;
             LimitPolicy policy = switch (algorithm) {
                 case TOKEN_BUCKET -> LimitPolicy.tokenBucket(limit.permits(), limit.window().toMillis(),
@@ -95,7 +112,7 @@ final class RedisContenders {
             };
             requests = new java.util.ArrayList<>(partitions.length);
             for (String partition : partitions) {
-                requests.add(List.of(new LimitRequest(Keys.LIMITER, partition, policy, 1)));
+                requests.add(List.of(new LimitRequest(Keys.LIMITER, partition, policy, 1, null, leased)));
             }
         }
 

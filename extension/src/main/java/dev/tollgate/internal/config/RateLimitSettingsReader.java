@@ -47,6 +47,14 @@ public final class RateLimitSettingsReader {
     private static final Set<ChronoUnit> WAIT_UNITS = EnumSet.of(ChronoUnit.MILLIS, ChronoUnit.SECONDS,
             ChronoUnit.MINUTES);
     private static final long MAX_WAIT_MILLIS = 60_000;
+    /**
+     * The algorithms whose permits can be leased: a lease takes permits that stay valid for a known time (the rest of
+     * a fixed window, a token taken from a bucket) and can be given back. A sliding log's entries carry their time,
+     * a GCRA's permits are a position in time and a concurrency permit is held by one call: none can be handed out
+     * later by another thread.
+     */
+    private static final Set<Algorithm> LEASED_ALGORITHMS = EnumSet.of(Algorithm.FIXED_WINDOW,
+            Algorithm.TOKEN_BUCKET);
 
     /** The largest {@code SLIDING_WINDOW} limit unless {@code tollgate.ratelimit.sliding-window.max-limit} says. */
     public static final long DEFAULT_SLIDING_WINDOW_MAX_LIMIT = 10_000;
@@ -149,6 +157,7 @@ public final class RateLimitSettingsReader {
             ChronoUnit maxWaitUnit = members.unit("maxWaitUnit", annotation.maxWaitUnit(), WAIT_UNITS);
             boolean tiered = members.bool("tiered", annotation.tiered());
             FailureMode failureMode = members.choice("failureMode", annotation.failureMode(), FailureMode.class);
+            boolean leasing = members.bool("leasing", annotation.leasing());
             if (members.unparsable()) {
                 return null;
             }
@@ -189,6 +198,16 @@ public final class RateLimitSettingsReader {
                 valid = members.invalid("maxWait", "maxWait x maxWaitUnit must be at most 60 seconds",
                         maxWait + " " + maxWaitUnit.name());
             }
+            if (leasing && algorithm != null && !LEASED_ALGORITHMS.contains(algorithm)) {
+                if (globalOnly("leasing")) {
+                    // tollgate.ratelimit.leasing=true asks for leasing wherever it can be had; it does not make
+                    // every sliding window of the application a deployment error.
+                    leasing = false;
+                } else {
+                    valid = members.invalid("leasing", "only FIXED_WINDOW and TOKEN_BUCKET permits can be leased,"
+                            + " but the algorithm is " + algorithm, true);
+                }
+            }
             if (tiered && tiers.isEmpty()) {
                 valid = members.invalid("tiered", "tiered limits need tiers: set tollgate.tiers", true);
             }
@@ -227,7 +246,12 @@ public final class RateLimitSettingsReader {
                 }
             }
             return new LimitSettings(name, policy, tierPolicies, cost, key, shadow,
-                    toMillis(maxWait, maxWaitUnit), failureMode);
+                    toMillis(maxWait, maxWaitUnit), failureMode, leasing);
+        }
+
+        /** Whether {@code member}'s value comes from the global key {@code tollgate.ratelimit.<member>}. */
+        private boolean globalOnly(String member) {
+            return members.configured(member).map(found -> found[1].equals(GLOBAL_PREFIX + member)).orElse(false);
         }
 
         private String slidingWindowTooLarge(String source) {

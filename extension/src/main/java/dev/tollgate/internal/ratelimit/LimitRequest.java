@@ -17,12 +17,20 @@ import java.util.Objects;
  * @param holder    for a {@code CONCURRENCY} limit that an acquire may grant, who holds the permits: unique per call
  *                  (see {@link PermitHolders}), so that the call alone can renew and give them back; {@code null}
  *                  otherwise (a peek needs none)
+ * @param leased    whether a backend that can lease permits in batches (Redis) takes this limit's permits from a
+ *                  local lease ({@code FIXED_WINDOW} and {@code TOKEN_BUCKET} only); backends that cannot ignore it
  */
-public record LimitRequest(String limiter, String partition, LimitPolicy policy, long cost, String holder) {
+public record LimitRequest(String limiter, String partition, LimitPolicy policy, long cost, String holder,
+                           boolean leased) {
 
     /** A request without a holder: any limit but a {@code CONCURRENCY} one to acquire. */
     public LimitRequest(String limiter, String partition, LimitPolicy policy, long cost) {
-        this(limiter, partition, policy, cost, null);
+        this(limiter, partition, policy, cost, null, false);
+    }
+
+    /** A request that is not leased. */
+    public LimitRequest(String limiter, String partition, LimitPolicy policy, long cost, String holder) {
+        this(limiter, partition, policy, cost, holder, false);
     }
 
     public LimitRequest {
@@ -39,6 +47,10 @@ public record LimitRequest(String limiter, String partition, LimitPolicy policy,
                 || !PermitHolders.valid(holder))) {
             throw new IllegalArgumentException("a holder is for CONCURRENCY limits only, from PermitHolders, was "
                     + holder + " for " + policy.algorithm());
+        }
+        if (leased && policy.algorithm() != Algorithm.FIXED_WINDOW && policy.algorithm() != Algorithm.TOKEN_BUCKET) {
+            throw new IllegalArgumentException("only FIXED_WINDOW and TOKEN_BUCKET permits can be leased, was "
+                    + policy.algorithm());
         }
         if (cost < 1 || cost > policy.capacity()) {
             throw new IllegalArgumentException(
@@ -85,6 +97,6 @@ public record LimitRequest(String limiter, String partition, LimitPolicy policy,
 
     /** This request held by {@code holder}. */
     public LimitRequest heldBy(String holder) {
-        return new LimitRequest(limiter, partition, policy, cost, holder);
+        return new LimitRequest(limiter, partition, policy, cost, holder, leased);
     }
 }

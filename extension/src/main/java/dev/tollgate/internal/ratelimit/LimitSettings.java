@@ -18,12 +18,21 @@ import java.util.Map;
  * @param shadow        decide and report, never refuse
  * @param maxWaitMillis how long a call may wait for a permit; 0 = refuse at once
  * @param failureMode   what the limit decides while the backend is unavailable
+ * @param leasing       whether the Redis backend leases this limit's permits in batches (FIXED_WINDOW and
+ *                      TOKEN_BUCKET only)
  */
 public record LimitSettings(String name, LimitPolicy policy, Map<String, LimitPolicy> tierPolicies, long cost,
-                            String key, boolean shadow, long maxWaitMillis, RateLimit.FailureMode failureMode) {
+                            String key, boolean shadow, long maxWaitMillis, RateLimit.FailureMode failureMode,
+                            boolean leasing) {
 
     public LimitSettings {
         tierPolicies = Collections.unmodifiableMap(new LinkedHashMap<>(tierPolicies));
+    }
+
+    /** Settings without leasing. */
+    public LimitSettings(String name, LimitPolicy policy, Map<String, LimitPolicy> tierPolicies, long cost,
+                         String key, boolean shadow, long maxWaitMillis, RateLimit.FailureMode failureMode) {
+        this(name, policy, tierPolicies, cost, key, shadow, maxWaitMillis, failureMode, false);
     }
 
     /** The policy for a caller of {@code tier} ({@code null} when tiers are not in use). */

@@ -93,7 +93,7 @@ public final class RateLimitEnforcer implements AutoCloseable {
             LimitSettings settings = limit.settings();
             LimitPolicy policy = settings.policyFor(tier);
             LimitRequest request = new LimitRequest(settings.name(), limit.key().resolve(call), policy,
-                    settings.cost());
+                    settings.cost(), null, settings.leasing());
             if (request.holds()) {
                 if (holder == null) {
                     holder = PermitHolders.next();

@@ -36,6 +36,10 @@ import java.util.concurrent.TimeUnit;
  * acquired, again one script per slot. The call is never admitted by a limit without room, but a call racing for
  * the last permits may consume from the slots acquired first when a later slot has since run out (concurrency
  * permits taken so are given back at once).
+ *
+ * <p>Limits requested {@linkplain LimitRequest#leased() leased} take their permits from this instance's leases
+ * ({@link PermitLeases}) instead; a call's other limits are decided as above, after its leased ones, and a refusal
+ * there puts the leased permits back into their lease, so the call stays all or nothing.
  */
 public final class RedisRateLimitBackend implements RateLimitBackend {
 
@@ -65,6 +69,7 @@ public final class RedisRateLimitBackend implements RateLimitBackend {
     /** Without a cluster, every decision goes through this one batcher; on a cluster, through its slot's. */
     private final CallBatcher<Call, RateLimitDecision> server;
     private final Map<Integer, CallBatcher<Call, RateLimitDecision>> slotBatchers = new ConcurrentHashMap<>();
+    private final PermitLeases leases;
 
     /**
      * @param client     the Redisson client to use
@@ -106,6 +111,7 @@ public final class RedisRateLimitBackend implements RateLimitBackend {
         this.server = cluster || !batching ? null : batcher();
         this.releases = new ConcurrencyReleases(client, timeout, circuit, cluster, batching, MAX_IN_FLIGHT,
                 MAX_BATCH);
+        this.leases = new PermitLeases(client, timeout, circuit);
     }
 
     /** The Redisson client, shared with the idempotency store and the violation rankings of the same connection. */
@@ -122,18 +128,124 @@ public final class RedisRateLimitBackend implements RateLimitBackend {
     @Override
     public RateLimitDecision acquire(List<LimitRequest> limits) {
         LimitRequest.requireHolders(limits);
+        if (anyLeased(limits)) {
+            return acquireLeased(limits);
+        }
+        return acquireShared(limits);
+    }
+
+    private RateLimitDecision acquireShared(List<LimitRequest> limits) {
         if (cluster && spansSlots(limits)) {
             return acquireAcrossSlots(limits);
         }
         return run(false, limits);
     }
 
+    /**
+     * Reports what Redis has left; for a leased limit, plus what this instance holds unspent (what it would still
+     * admit, if no other instance took more).
+     */
     @Override
     public RateLimitDecision peek(List<LimitRequest> limits) {
-        if (cluster && spansSlots(limits)) {
-            return merge(limits, bySlot(limits), true);
+        RateLimitDecision shared = cluster && spansSlots(limits) ? merge(limits, bySlot(limits), true)
+                : run(true, limits);
+        if (!anyLeased(limits)) {
+            return shared;
         }
-        return run(true, limits);
+        List<LimitOutcome> outcomes = new ArrayList<>(limits.size());
+        boolean permitted = true;
+        for (int i = 0; i < limits.size(); i++) {
+            LimitRequest request = limits.get(i);
+            LimitOutcome outcome = shared.outcome(i);
+            if (request.leased()) {
+                long unspent = leases.unspent(request, keys.key(request));
+                outcome = new LimitOutcome(outcome.permitted() || unspent >= request.cost(), outcome.limit(),
+                        outcome.remaining() + unspent, outcome.resetMillis(), outcome.retryAfterMillis(),
+                        outcome.nextMillis());
+            }
+            permitted &= outcome.permitted();
+            outcomes.add(outcome);
+        }
+        return new RateLimitDecision(permitted, outcomes);
+    }
+
+    /**
+     * The leased limits from their leases first, in order; then the others from Redis in one call. A refusal anywhere
+     * puts back what the leases gave; the limits not decided by then report a peek.
+     */
+    private RateLimitDecision acquireLeased(List<LimitRequest> limits) {
+        LimitOutcome[] outcomes = new LimitOutcome[limits.size()];
+        PermitLease.Taken[] taken = new PermitLease.Taken[limits.size()];
+        List<LimitRequest> shared = new ArrayList<>(limits.size());
+        boolean permitted = true;
+        try {
+            for (int i = 0; i < limits.size() && permitted; i++) {
+                LimitRequest request = limits.get(i);
+                if (request.leased()) {
+                    taken[i] = leases.take(request, keys.key(request));
+                    outcomes[i] = taken[i].outcome();
+                    permitted = outcomes[i].permitted();
+                } else {
+                    shared.add(request);
+                }
+            }
+            if (permitted && !shared.isEmpty()) {
+                RateLimitDecision decided = acquireShared(shared);
+                permitted = decided.permitted();
+                int next = 0;
+                for (int i = 0; i < limits.size(); i++) {
+                    if (!limits.get(i).leased()) {
+                        outcomes[i] = decided.outcome(next++);
+                    }
+                }
+            }
+        } catch (RuntimeException e) {
+            putBack(limits, taken);
+            throw e;
+        }
+        if (!permitted) {
+            putBack(limits, taken);
+            peekUndecided(limits, outcomes);
+        }
+        return new RateLimitDecision(permitted, List.of(outcomes));
+    }
+
+    /** Puts the permits that leases gave a call back into them: another limit refused the call. */
+    private static void putBack(List<LimitRequest> limits, PermitLease.Taken[] taken) {
+        for (int i = 0; i < taken.length; i++) {
+            if (taken[i] != null && taken[i].from() != null) {
+                taken[i].from().putBack(limits.get(i).cost());
+            }
+        }
+    }
+
+    /** Fills in the outcomes of a refused call's limits that were not reached, from one peek. */
+    private void peekUndecided(List<LimitRequest> limits, LimitOutcome[] outcomes) {
+        List<LimitRequest> undecided = new ArrayList<>();
+        for (int i = 0; i < limits.size(); i++) {
+            if (outcomes[i] == null) {
+                undecided.add(limits.get(i));
+            }
+        }
+        if (undecided.isEmpty()) {
+            return;
+        }
+        RateLimitDecision peeked = peek(undecided);
+        int next = 0;
+        for (int i = 0; i < limits.size(); i++) {
+            if (outcomes[i] == null) {
+                outcomes[i] = peeked.outcome(next++);
+            }
+        }
+    }
+
+    private static boolean anyLeased(List<LimitRequest> limits) {
+        for (LimitRequest request : limits) {
+            if (request.leased()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -190,8 +302,10 @@ public final class RedisRateLimitBackend implements RateLimitBackend {
         wait.await(() -> client.getKeys().countExistsAsync(healthKey), "EXISTS");
     }
 
+    /** Gives this instance's unspent leased permits back, then shuts the client down if it owns it. */
     @Override
     public void close() {
+        leases.close();
         if (ownsClient && !client.isShutdown()) {
             client.shutdown();
         }

@@ -29,6 +29,13 @@ class InvalidDeploymentTest {
     }
 
     @ApplicationScoped
+    public static class LeasedSlidingWindow {
+        @RateLimit(limit = 100, algorithm = RateLimit.Algorithm.SLIDING_WINDOW, leasing = true)
+        public void call() {
+        }
+    }
+
+    @ApplicationScoped
     public static class Fine {
         @RateLimit(limit = 5)
         public void call() {
@@ -80,5 +87,26 @@ class InvalidDeploymentTest {
                         + " tollgate.redis.breaker.window (4), was 5")
                 .hasMessageContaining("Invalid tollgate.redis.breaker.open-for: must be milliseconds (500) or an"
                         + " ISO-8601 duration (PT0.5S), was 'soon'");
+    }
+
+    @Test
+    void leasingALimitThatCannotBeLeasedFailsTheDeployment() {
+        assertThatThrownBy(() -> TollgateContainer.start(Map.of(), LeasedSlidingWindow.class).close())
+                .hasRootCauseInstanceOf(DeploymentException.class)
+                .rootCause()
+                .hasMessageContaining("Invalid @RateLimit.leasing on " + LeasedSlidingWindow.class.getName()
+                        + "#call(): only FIXED_WINDOW and TOKEN_BUCKET permits can be leased, but the algorithm is"
+                        + " SLIDING_WINDOW, was true");
+    }
+
+    @Test
+    void leasingConfiguredForAConcurrencyLimitFailsTheDeploymentNamingTheKey() {
+        String key = Fine.class.getName() + "/call/RateLimit/leasing";
+        assertThatThrownBy(() -> TollgateContainer.start(Map.of(key, "true",
+                Fine.class.getName() + "/call/RateLimit/algorithm", "CONCURRENCY"), Fine.class).close())
+                .rootCause()
+                .hasMessageContaining("Invalid @RateLimit.leasing on " + Fine.class.getName() + "#call(): only"
+                        + " FIXED_WINDOW and TOKEN_BUCKET permits can be leased, but the algorithm is CONCURRENCY, was"
+                        + " true (from config " + key + ")");
     }
 }

@@ -87,6 +87,14 @@ class RateLimitSettingsReaderTest {
         @RateLimit(name = "bad name!", limit = 1)
         public void badName() {
         }
+
+        @RateLimit(limit = 1000, leasing = true)
+        public void leasedWindow() {
+        }
+
+        @RateLimit(limit = 1000, algorithm = Algorithm.GCRA, leasing = true)
+        public void leasedGcra() {
+        }
     }
 
     private final Map<String, String> config = new HashMap<>();
@@ -327,5 +335,60 @@ class RateLimitSettingsReaderTest {
                 .contains("#tiered(): a SLIDING_WINDOW keeps one entry per permit of its window, so its limit"
                         + " (tollgate.tier.gold.limit) must be <= 10000")
                 .endsWith("was 20000");
+    }
+
+    @Test
+    void leasingIsOffByDefaultAndReadFromTheAnnotation() {
+        assertThat(read("create").get(0).leasing()).isFalse();
+        assertThat(read("leasedWindow").get(0).leasing()).isTrue();
+        assertThat(problems.messages()).isEmpty();
+    }
+
+    @Test
+    void leasingIsOverriddenLikeEveryMember() {
+        config.put("tollgate.ratelimit.leasing", "true");
+        assertThat(read("bucket").get(0).leasing()).isTrue();
+        config.put(ORDERS + "/RateLimit/leasing", "false");
+        assertThat(read("bucket").get(0).leasing()).isFalse();
+        config.put(ORDERS + "/bucket/RateLimit/leasing", "TRUE");
+        assertThat(read("bucket").get(0).leasing()).isTrue();
+        config.put(ORDERS + "/leasedWindow/RateLimit/leasing", "false");
+        assertThat(read("leasedWindow").get(0).leasing()).isFalse();
+        assertThat(problems.messages()).isEmpty();
+    }
+
+    @Test
+    void leasingAnAlgorithmThatCannotBeLeasedFailsTheDeployment() {
+        assertThat(read("leasedGcra")).isEmpty();
+        assertThat(problems.messages()).containsExactly("Invalid @RateLimit.leasing on " + ORDERS
+                + "#leasedGcra(): only FIXED_WINDOW and TOKEN_BUCKET permits can be leased, but the algorithm is GCRA,"
+                + " was true");
+    }
+
+    @Test
+    void leasingConfiguredForOneMethodOfAnotherAlgorithmFailsTheDeploymentNamingTheKey() {
+        config.put(ORDERS + "/create/RateLimit/leasing", "true");
+        assertThat(read("create")).isEmpty();
+        assertThat(problems.messages()).containsExactly("Invalid @RateLimit.leasing on " + ORDERS
+                + "#create(String, int): only FIXED_WINDOW and TOKEN_BUCKET permits can be leased, but the algorithm"
+                + " is SLIDING_WINDOW, was true (from config " + ORDERS + "/create/RateLimit/leasing)");
+    }
+
+    @Test
+    void globalLeasingLeasesWhatCanBeLeasedAndLeavesTheRest() {
+        config.put("tollgate.ratelimit.leasing", "true");
+        assertThat(read("create").get(0).leasing()).isFalse();
+        assertThat(read("gcra").get(0).leasing()).isFalse();
+        assertThat(read("search")).extracting(LimitSettings::leasing).containsExactly(true, true);
+        assertThat(problems.messages()).isEmpty();
+    }
+
+    @Test
+    void leasingThatIsNotABooleanIsReported() {
+        config.put(ORDERS + "/leasedWindow/RateLimit/leasing", "yes");
+        assertThat(read("leasedWindow")).isEmpty();
+        assertThat(problems.messages()).singleElement().asString()
+                .startsWith("Invalid @RateLimit.leasing on " + ORDERS + "#leasedWindow(): must be true or false,"
+                        + " was 'yes'");
     }
 }

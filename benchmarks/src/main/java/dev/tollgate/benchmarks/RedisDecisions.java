@@ -36,7 +36,7 @@ import java.util.concurrent.atomic.LongAdder;
 public class RedisDecisions {
 
     @Param({"tollgate-fixed", "tollgate-sliding", "tollgate-bucket", "tollgate-gcra", "tollgate-concurrency",
-            "bucket4j", "bucket4j-batching", "rratelimiter", "incr"})
+            "tollgate-fixed-leased", "tollgate-bucket-leased", "bucket4j", "bucket4j-batching", "rratelimiter", "incr"})
     public String contender;
 
     @Param({"1", "10000"})

@@ -20,17 +20,20 @@ import java.util.regex.Pattern;
 public final class Report {
 
     static final List<String> REDIS = List.of("tollgate-fixed", "tollgate-sliding", "tollgate-bucket",
-            "tollgate-gcra", "tollgate-concurrency", "bucket4j", "bucket4j-batching", "rratelimiter", "incr");
+            "tollgate-gcra", "tollgate-concurrency", "tollgate-fixed-leased", "tollgate-bucket-leased", "bucket4j",
+            "bucket4j-batching", "rratelimiter", "incr");
     static final List<String> LOCAL = List.of("tollgate-fixed", "tollgate-sliding", "tollgate-bucket",
             "tollgate-gcra", "tollgate-concurrency", "bucket4j", "resilience4j");
     /** A concurrency operation is an acquire and a release (on Redis two round trips): see {@link ConcurrentCalls}. */
-    static final Map<String, String> NAMES = Map.of(
-            "tollgate-fixed", "Tollgate FIXED_WINDOW", "tollgate-sliding", "Tollgate SLIDING_WINDOW",
-            "tollgate-bucket", "Tollgate TOKEN_BUCKET", "tollgate-gcra", "Tollgate GCRA",
-            "tollgate-concurrency", "Tollgate CONCURRENCY (acquire + release)", "bucket4j", "Bucket4j",
-            "bucket4j-batching", "Bucket4j with `Optimizations.batching()`",
-            "rratelimiter", "Redisson RRateLimiter", "incr", "bare `RAtomicLong.incrementAndGet()`",
-            "resilience4j", "resilience4j RateLimiter");
+    static final Map<String, String> NAMES = Map.ofEntries(
+            Map.entry("tollgate-fixed", "Tollgate FIXED_WINDOW"), Map.entry("tollgate-sliding", "Tollgate SLIDING_WINDOW"),
+            Map.entry("tollgate-bucket", "Tollgate TOKEN_BUCKET"), Map.entry("tollgate-gcra", "Tollgate GCRA"),
+            Map.entry("tollgate-concurrency", "Tollgate CONCURRENCY (acquire + release)"),
+            Map.entry("tollgate-fixed-leased", "Tollgate FIXED_WINDOW, permit leasing"),
+            Map.entry("tollgate-bucket-leased", "Tollgate TOKEN_BUCKET, permit leasing"),
+            Map.entry("bucket4j", "Bucket4j"), Map.entry("bucket4j-batching", "Bucket4j with `Optimizations.batching()`"),
+            Map.entry("rratelimiter", "Redisson RRateLimiter"), Map.entry("incr", "bare `RAtomicLong.incrementAndGet()`"),
+            Map.entry("resilience4j", "resilience4j RateLimiter"));
     static final String[] TOLLGATE = {"tollgate-fixed", "tollgate-sliding", "tollgate-bucket"};
 
     private final Path dir;
@@ -95,6 +98,7 @@ public final class Report {
         if (!scores.isEmpty() || !stats.isEmpty() || !footprints.isEmpty()) {
             jmh();
         }
+        leasing();
         http();
         outage();
         targets();
@@ -173,6 +177,23 @@ public final class Report {
             }
             out.append(" |\n");
         }
+    }
+
+    /** {@link LeasingExactness}'s last lines ({@code leasing-exactness.txt}), with issue 17's two bounds checked. */
+    private void leasing() throws IOException {
+        Path file = dir.resolve("leasing-exactness.txt");
+        if (!Files.exists(file)) {
+            return;
+        }
+        String text = Files.readString(file);
+        Matcher over = Pattern.compile("windows over the limit: (\\d+)").matcher(text);
+        Matcher under = Pattern.compile("under-admission: ([0-9.]+) %").matcher(text);
+        out.append("\n## Permit leasing: exactness (two instances, one hot key, limit reached every window)\n\n```\n")
+                .append(text.strip()).append("\n```\n");
+        check(over.find() && over.group(1).equals("0"), "permit leasing: 0 windows over the limit: "
+                + (over.hitEnd() ? "no result" : over.group(1)));
+        check(under.find() && Double.parseDouble(under.group(1)) <= 1.0, "permit leasing: under-admission ≤ 1 %: "
+                + (under.hitEnd() ? "no result" : under.group(1) + " %"));
     }
 
     static final List<String> OUTAGES = List.of("freeze-local", "freeze-reject", "kill-local", "kill-reject");

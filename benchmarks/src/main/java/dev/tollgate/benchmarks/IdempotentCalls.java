@@ -12,6 +12,8 @@ import dev.tollgate.internal.local.InMemoryIdempotencyStore;
 import dev.tollgate.internal.metrics.GuardMetrics;
 import dev.tollgate.internal.redis.RedisIdempotencyStore;
 import dev.tollgate.internal.redis.RedisSettings;
+import dev.tollgate.internal.redis.RedissonClients;
+import dev.tollgate.internal.resilience.BackendCircuit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
@@ -40,7 +42,8 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * The cost of {@code @Idempotent} below the interceptor, through the same engine it uses: a <b>first call</b> (claim
  * a new key, start its lease renewal, store a 100-byte JSON result: a claim and a complete) and a <b>replay</b>
- * (claim a completed key and read its result back: one claim), on Redis and in memory; beside them, in the same run
+ * (claim a completed key and read its result back: one claim), on Redis (with store operations batched, as
+ * deployed, and without: {@code redis-unbatched}) and in memory; beside them, in the same run
  * and against the same redis-server, the floor: a bare {@code INCR} on one key (RedisDecisions' {@code incr}
  * contender), so that the ratios to it are measured side by side. Calls per second.
  *
@@ -62,7 +65,8 @@ public class IdempotentCalls {
     @State(Scope.Benchmark)
     public static class Engine extends Measured {
 
-        @Param({"redis", "memory"})
+        /** {@code redis-unbatched}: every store operation a script call of its own, as before batching. */
+        @Param({"redis", "redis-unbatched", "memory"})
         public String store;
 
         private IdempotencyEngine engine;
@@ -72,9 +76,13 @@ public class IdempotentCalls {
 
         @Setup(Level.Trial)
         public void start(BenchmarkParams benchmark) {
-            IdempotencyStore backing = store.equals("redis")
-                    ? RedisIdempotencyStore.connect(RedisSettings.forAddress(redisAddress()))
-                    : new InMemoryIdempotencyStore();
+            RedisSettings redis = RedisSettings.forAddress(redisAddress());
+            IdempotencyStore backing = switch (store) {
+                case "redis" -> RedisIdempotencyStore.connect(redis);
+                case "redis-unbatched" -> new RedisIdempotencyStore(RedissonClients.create(redis), true,
+                        redis.keyPrefix(), redis.operationTimeout(), BackendCircuit.none(), false);
+                default -> new InMemoryIdempotencyStore();
+            };
             engine = new IdempotencyEngine(backing, 30_000, GuardMetrics.NONE, Transactions.NONE,
                     new ResponseLimits(ResponseLimits.DEFAULT_MAX_BODY_BYTES, ResponseLimits.DEFAULT_HEADERS));
             method = new IdempotentMethod("Orders#place()", new IdempotencySettings("bench/place", TTL, 0, true,
@@ -82,7 +90,7 @@ public class IdempotentCalls {
                     ResultShape.returned(String.class));
             completedKey = "completed-" + System.nanoTime();
             engine.claim(method, completedKey, "fp").claim().complete(RESULT, TTL);
-            begin(store.equals("redis"));
+            begin(!store.equals("memory"));
         }
 
         @TearDown(Level.Trial)

@@ -28,8 +28,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * One key, so one TTL covers the whole record: the lease while in progress, the completion's time to live once
  * completed. Every key always has one, set by the script that writes it, so a crashed owner's record disappears
  * when its lease runs out and nothing grows without bound. Hash fields are binary-safe, so a result is stored as it
- * is, not encoded (a 1 MB result takes 1 MB). The key is its own hash tag, so on a Redis Cluster every script
- * touches one slot.
+ * is, not encoded (a 1 MB result takes 1 MB). The key is its own hash tag, and batches are made per slot, so on a
+ * Redis Cluster every script call touches one slot.
  *
  * <h2>Operations</h2>
  * Every operation is one operation of {@code idempotency.lua}: the claim looks and writes in one step, and renew,
@@ -44,8 +44,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * a slot). Claims, renewals, completions and releases share batches: a first call's claim and another's completion
  * go in one round trip. A batch is what its operations would have done as as many scripts back to back.
  *
- * <p>Arguments and replies go through {@link ByteArrayCodec}: text arguments are sent as their UTF-8 bytes, and the
- * result comes back as the exact bytes stored.
+ * <p>Arguments go to the wire as they are (text as its UTF-8 bytes, numbers as decimal text, a result's bytes
+ * verbatim), and replies are read with {@link ByteArrayCodec}: a result comes back as the exact bytes stored.
  */
 public final class RedisIdempotencyStore implements IdempotencyStore {
 
@@ -73,6 +73,8 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
     private final Duration timeout;
     private final String healthKey;
     private final boolean cluster;
+    /** Whether operations that meet in flight share a script call ({@link CallBatcher}); on but in measurements. */
+    private final boolean batching;
     /** Without a cluster, every operation goes through this one batcher; on a cluster, through its slot's. */
     private final CallBatcher<Operation, Answer> server;
     private final Map<Integer, CallBatcher<Operation, Answer>> slots = new ConcurrentHashMap<>();
@@ -93,6 +95,16 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
      */
     public RedisIdempotencyStore(RedissonClient client, boolean ownsClient, String keyPrefix, Duration timeout,
                                  BackendCircuit circuit) {
+        this(client, ownsClient, keyPrefix, timeout, circuit, true);
+    }
+
+    /**
+     * @param batching {@code false} sends every operation as a script call of its own at once, however many are in
+     *                 flight: what the store costs without {@link CallBatcher}. For measurements only
+     *                 ({@code benchmarks/}); deployments always batch
+     */
+    public RedisIdempotencyStore(RedissonClient client, boolean ownsClient, String keyPrefix, Duration timeout,
+                                 BackendCircuit circuit, boolean batching) {
         this.client = client;
         this.ownsClient = ownsClient;
         this.script = new LuaScript(client, RESOURCE, timeout, ByteArrayCodec.INSTANCE, circuit);
@@ -101,7 +113,8 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
         this.timeout = timeout;
         this.healthKey = keyPrefix + ":health";
         this.cluster = client.getConfig().isClusterConfig();
-        this.server = cluster ? null : batcher();
+        this.batching = batching;
+        this.server = cluster || !batching ? null : batcher();
     }
 
     /** A store with its own client built from {@code settings}. */
@@ -118,7 +131,8 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
 
     @Override
     public boolean renew(String key, String owner, long leaseMillis) {
-        Operation renew = operation(key, "n", Objects.requireNonNull(owner, "owner"), millis(leaseMillis, "leaseMillis"));
+        Operation renew = operation(key, "n", Objects.requireNonNull(owner, "owner"),
+                millis(leaseMillis, "leaseMillis"));
         return done(wait.await(() -> submit(renew), RESOURCE + " (renew)"));
     }
 
@@ -154,6 +168,9 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
      * operation has left drops it.
      */
     CompletableFuture<Answer> submit(Operation operation) {
+        if (!batching) {
+            return send(List.of(operation)).thenApply(answers -> answers.get(0));
+        }
         CallBatcher<Operation, Answer> batcher = cluster
                 ? slots.computeIfAbsent(RedisRateLimitBackend.slot(hashTag(operation.key())), slot -> batcher())
                 : server;

@@ -371,6 +371,107 @@ public abstract class IdempotencyStoreContract {
         assertThat(claimed).isEqualTo(1);
     }
 
+    /** The result of the {@code i}-th of many callers: sizes from empty to 64 KB, contents that tell them apart. */
+    private static byte[] resultOf(int i) {
+        byte[] result = new byte[i % 8 == 7 ? 65_536 : (i * 37) % 1000];
+        new Random(i).nextBytes(result);
+        return result;
+    }
+
+    @RepeatedTest(3)
+    void manySimultaneousFirstCallsOnDistinctKeysEachStoreAndReplayTheirOwnResult() throws Exception {
+        // Whatever operations meet in flight (a store may send them together), each gets its own answer.
+        int count = 64;
+        List<String> keys = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            keys.add(freshKey());
+        }
+        CyclicBarrier start = new CyclicBarrier(count);
+        List<Future<Boolean>> firstCalls = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            int caller = i;
+            firstCalls.add(callers.submit(() -> {
+                String owner = newOwner();
+                start.await();
+                assertThat(claim(keys.get(caller), owner).state()).isEqualTo(State.CLAIMED);
+                return store().complete(keys.get(caller), owner, resultOf(caller), LONG);
+            }));
+        }
+        for (Future<Boolean> firstCall : firstCalls) {
+            assertThat(firstCall.get()).isTrue();
+        }
+        CyclicBarrier again = new CyclicBarrier(count);
+        List<Future<ClaimOutcome>> replays = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            int caller = i;
+            replays.add(callers.submit(() -> {
+                String owner = newOwner();
+                again.await();
+                return claim(keys.get(caller), owner);
+            }));
+        }
+        for (int i = 0; i < count; i++) {
+            ClaimOutcome replay = replays.get(i).get();
+            assertThat(replay.state()).isEqualTo(State.COMPLETED);
+            assertThat(replay.result()).as("caller %d's result", i).isEqualTo(resultOf(i));
+        }
+    }
+
+    @RepeatedTest(3)
+    void simultaneousOperationsOfEveryKindEachGetTheirOwnAnswer() throws Exception {
+        // 16 keys, each claimed by its owner; then at once, per key: its owner completes, renews and releases it,
+        // an intruder tries the same, and others claim it. Whatever order the store runs them in, each key ends
+        // completed with its owner's result (complete won before release), or free (release won before complete).
+        int keyCount = 16;
+        List<String> keys = new ArrayList<>();
+        List<String> owners = new ArrayList<>();
+        for (int i = 0; i < keyCount; i++) {
+            owners.add(newOwner());
+            keys.add(claimed(owners.get(i)));
+        }
+        int perKey = 6;
+        CyclicBarrier start = new CyclicBarrier(keyCount * perKey);
+        List<Future<Object>> answers = new ArrayList<>();
+        for (int i = 0; i < keyCount; i++) {
+            String key = keys.get(i);
+            String owner = owners.get(i);
+            byte[] result = resultOf(i);
+            for (int kind = 0; kind < perKey; kind++) {
+                int k = kind;
+                answers.add(callers.submit(() -> {
+                    String intruder = newOwner();
+                    start.await();
+                    return switch (k) {
+                        case 0 -> store().complete(key, owner, result, LONG);
+                        case 1 -> store().release(key, owner);
+                        case 2 -> store().renew(key, owner, LONG);
+                        case 3 -> store().complete(key, intruder, bytes("forged"), LONG);
+                        case 4 -> store().release(key, intruder);
+                        default -> store().claim(key, "fp-other", intruder, LONG);
+                    };
+                }));
+            }
+        }
+        for (int i = 0; i < keyCount; i++) {
+            boolean completed = (Boolean) answers.get(i * perKey).get();
+            boolean released = (Boolean) answers.get(i * perKey + 1).get();
+            assertThat(completed).as("key %d: exactly one of complete and release", i).isNotEqualTo(released);
+            assertThat((Boolean) answers.get(i * perKey + 3).get()).as("the intruder's complete").isFalse();
+            assertThat((Boolean) answers.get(i * perKey + 4).get()).as("the intruder's release").isFalse();
+            ClaimOutcome other = (ClaimOutcome) answers.get(i * perKey + 5).get();
+            ClaimOutcome after = claim(keys.get(i), newOwner());
+            if (completed) {
+                assertThat(other.state()).as("key %d: another fingerprint on a record", i).isEqualTo(State.MISMATCH);
+                assertThat(after.result()).as("key %d", i).isEqualTo(resultOf(i));
+            } else if (other.state() == State.CLAIMED) {
+                assertThat(after.state()).as("key %d: claimed after the release", i).isEqualTo(State.MISMATCH);
+            } else {
+                assertThat(other.state()).as("key %d: before the release", i).isEqualTo(State.MISMATCH);
+                assertThat(after.state()).as("key %d: free after the release", i).isEqualTo(State.CLAIMED);
+            }
+        }
+    }
+
     // ---- independence and arguments --------------------------------------------------------------------------------
 
     @Test

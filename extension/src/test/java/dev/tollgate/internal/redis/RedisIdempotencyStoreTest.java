@@ -1,5 +1,6 @@
 package dev.tollgate.internal.redis;
 
+import dev.tollgate.internal.idempotency.ClaimOutcome;
 import dev.tollgate.internal.idempotency.ClaimOutcome.State;
 import dev.tollgate.internal.resilience.BackendUnavailableException;
 import dev.tollgate.testing.RedisInspector;
@@ -11,15 +12,23 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
-/** What only the Redis idempotency store has to show: its keys, its round trips, and how it fails. */
+/** What only the Redis idempotency store has to show: its keys, its round trips and batches, and how it fails. */
 class RedisIdempotencyStoreTest {
 
     private static final long MINUTE = 60_000;
@@ -111,8 +120,8 @@ class RedisIdempotencyStoreTest {
     }
 
     @Test
-    void eachOperationIsOneScriptCall() {
-        // Loads the four scripts first, so that every counted call is the EVALSHA of one operation.
+    void aLoneOperationIsOneScriptCallSentAtOnce() {
+        // Loads the script first, so that every counted call is the EVALSHA of one operation.
         store.claim("warm", "fp", "a", MINUTE);
         store.renew("warm", "a", MINUTE);
         store.complete("warm", "a", bytes("r"), MINUTE);
@@ -149,10 +158,125 @@ class RedisIdempotencyStoreTest {
         assertThat(store.claim("before", "fp", "b", MINUTE).result()).isEqualTo(bytes("r"));
 
         Map<String, Long> calls = inspector.commandCalls();
-        assertThat(calls.get("eval")).as("claim and complete, reloaded once each").isEqualTo(2);
-        // the two EVALSHAs that met NOSCRIPT, and the two claims after them
+        assertThat(calls.get("eval")).as("one script for every operation, reloaded once").isEqualTo(1);
+        // the claim's EVALSHA that met NOSCRIPT, then the complete and the two claims
         assertThat(calls.get("evalsha")).isEqualTo(4);
         assertThat(calls).doesNotContainKey("script");
+    }
+
+    // ---- batches ------------------------------------------------------------------------------------------------------
+
+    /**
+     * Pauses the server's clients for a while and fills both places in flight with two claims (which cannot be
+     * answered before the pause ends), so that whatever is submitted next is queued and leaves as one batch: batches
+     * made on demand, deterministically.
+     */
+    private static void holdTheBatcher() {
+        inspector.call("CLIENT", "PAUSE", "600");
+        for (int i = 0; i < RedisRateLimitBackend.MAX_IN_FLIGHT; i++) {
+            store.submit(store.claimOperation("filler-" + i, "fp", "filler", MINUTE));
+        }
+    }
+
+    @Test
+    void operationsThatMeetInFlightShareOneScriptCallAndGetTheirOwnAnswers() throws Exception {
+        // Loads the script, then records what the batch replaces: two completed keys and one running.
+        store.claim("done-small", "fp", "a", MINUTE);
+        store.complete("done-small", "a", new byte[0], MINUTE);
+        byte[] large = new byte[200_000];
+        new Random(7).nextBytes(large);
+        store.claim("done-large", "fp", "a", MINUTE);
+        store.complete("done-large", "a", large, MINUTE);
+        store.claim("running", "fp", "a", MINUTE);
+        inspector.call("CONFIG", "RESETSTAT");
+
+        holdTheBatcher();
+        byte[] medium = bytes("{\"order\":\"Grüße 😀\"}");
+        List<CompletableFuture<RedisIdempotencyStore.Answer>> answers = List.of(
+                store.submit(store.claimOperation("new", "fp", "b", MINUTE)),
+                store.submit(store.claimOperation("new", "fp", "c", MINUTE)), // after the claim just before
+                store.submit(store.completeOperation("new", "b", medium, MINUTE)), // its owner completes it
+                store.submit(store.claimOperation("new", "fp", "d", MINUTE)), // and the next claim replays it
+                store.submit(store.claimOperation("done-small", "fp", "b", MINUTE)),
+                store.submit(store.claimOperation("done-large", "fp", "b", MINUTE)),
+                store.submit(store.claimOperation("done-large", "other", "b", MINUTE)),
+                store.submit(store.completeOperation("running", "intruder", bytes("forged"), MINUTE)),
+                store.submit(store.completeOperation("running", "a", large, MINUTE)),
+                store.submit(store.claimOperation("running", "fp", "b", MINUTE)));
+        List<RedisIdempotencyStore.Answer> got = new ArrayList<>();
+        for (CompletableFuture<RedisIdempotencyStore.Answer> answer : answers) {
+            got.add(answer.get(10, TimeUnit.SECONDS));
+        }
+
+        assertThat(RedisIdempotencyStore.claimOutcome(got.get(0))).isEqualTo(ClaimOutcome.claimed());
+        assertThat(RedisIdempotencyStore.claimOutcome(got.get(1)).state()).isEqualTo(State.IN_PROGRESS);
+        assertThat(got.get(2).state()).as("completed by its owner").isEqualTo(1);
+        assertThat(RedisIdempotencyStore.claimOutcome(got.get(3)).result()).isEqualTo(medium);
+        assertThat(RedisIdempotencyStore.claimOutcome(got.get(4)).result()).isEmpty();
+        assertThat(RedisIdempotencyStore.claimOutcome(got.get(5)).result()).isEqualTo(large);
+        assertThat(RedisIdempotencyStore.claimOutcome(got.get(6)).state()).isEqualTo(State.MISMATCH);
+        assertThat(got.get(7).state()).as("not the owner").isZero();
+        assertThat(got.get(8).state()).isEqualTo(1);
+        assertThat(RedisIdempotencyStore.claimOutcome(got.get(9)).result()).isEqualTo(large);
+        assertThat(inspector.commandCalls().get("evalsha")).as("the two fillers, then the ten operations at once")
+                .isEqualTo(RedisRateLimitBackend.MAX_IN_FLIGHT + 1);
+        assertThat(inspector.pttl("tollgate:idem:{new}")).as("the completion's TTL").isBetween(1L, MINUTE);
+    }
+
+    @Test
+    void anOperationWhoseCallerGaveUpBeforeItLeftIsDroppedAndTheOthersAreAnswered() throws Exception {
+        store.claim("warm", "fp", "a", MINUTE);
+        holdTheBatcher();
+        CompletableFuture<RedisIdempotencyStore.Answer> abandoned =
+                store.submit(store.claimOperation("k", "fp", "gave-up", MINUTE));
+        CompletableFuture<RedisIdempotencyStore.Answer> next =
+                store.submit(store.claimOperation("k", "fp", "patient", MINUTE));
+        CompletableFuture<RedisIdempotencyStore.Answer> abandonedToo =
+                store.submit(store.completeOperation("k", "patient", bytes("lost"), MINUTE));
+        CompletableFuture<RedisIdempotencyStore.Answer> last =
+                store.submit(store.claimOperation("k", "fp", "third", MINUTE));
+        // as BoundedWait does when its caller's wait ends
+        abandoned.cancel(false);
+        abandonedToo.cancel(false);
+
+        assertThat(RedisIdempotencyStore.claimOutcome(next.get(10, TimeUnit.SECONDS)))
+                .as("the abandoned claim before it never ran").isEqualTo(ClaimOutcome.claimed());
+        assertThat(RedisIdempotencyStore.claimOutcome(last.get(10, TimeUnit.SECONDS)).state())
+                .as("the abandoned completion never ran").isEqualTo(State.IN_PROGRESS);
+        assertThat(inspector.call("HGET", "tollgate:idem:{k}", "o")).isEqualTo("patient");
+        assertThat(store.complete("k", "patient", bytes("kept"), MINUTE)).isTrue();
+        assertThat(store.claim("k", "fp", "fourth", MINUTE).result()).isEqualTo(bytes("kept"));
+    }
+
+    @Test
+    void manySimultaneousCallersShareScriptCalls() throws Exception {
+        // Batching is up to timing, so this asserts only that it happened at least once in a few rounds of 64
+        // callers released together: 64 operations in fewer than 64 script calls.
+        int callers = 64;
+        ExecutorService pool = Executors.newFixedThreadPool(callers);
+        try {
+            store.claim("warm", "fp", "a", MINUTE);
+            long fewest = Long.MAX_VALUE;
+            for (int round = 0; round < 10 && fewest >= callers; round++) {
+                inspector.call("CONFIG", "RESETSTAT");
+                CyclicBarrier start = new CyclicBarrier(callers);
+                List<Future<ClaimOutcome>> claims = new ArrayList<>();
+                for (int i = 0; i < callers; i++) {
+                    String key = "round-" + round + "-" + i;
+                    claims.add(pool.submit(() -> {
+                        start.await();
+                        return store.claim(key, "fp", "a", MINUTE);
+                    }));
+                }
+                for (Future<ClaimOutcome> claim : claims) {
+                    assertThat(claim.get(10, TimeUnit.SECONDS)).isEqualTo(ClaimOutcome.claimed());
+                }
+                fewest = Math.min(fewest, inspector.commandCalls().get("evalsha"));
+            }
+            assertThat(fewest).as("script calls for 64 claims, the fewest of the rounds").isLessThan(callers);
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     @Test
@@ -169,16 +293,16 @@ class RedisIdempotencyStoreTest {
             assertTimeoutPreemptively(Duration.ofSeconds(10), () -> {
                 assertThatThrownBy(() -> victim.claim("k", "fp", "b", MINUTE))
                         .isInstanceOf(BackendUnavailableException.class)
-                        .hasMessageContaining("idempotency_claim.lua");
+                        .hasMessageContaining("idempotency.lua (claim)");
                 assertThatThrownBy(() -> victim.renew("k", "a", MINUTE))
                         .isInstanceOf(BackendUnavailableException.class)
-                        .hasMessageContaining("idempotency_renew.lua");
+                        .hasMessageContaining("idempotency.lua (renew)");
                 assertThatThrownBy(() -> victim.complete("k", "a", bytes("r"), MINUTE))
                         .isInstanceOf(BackendUnavailableException.class)
-                        .hasMessageContaining("idempotency_complete.lua");
+                        .hasMessageContaining("idempotency.lua (complete)");
                 assertThatThrownBy(() -> victim.release("k", "a"))
                         .isInstanceOf(BackendUnavailableException.class)
-                        .hasMessageContaining("idempotency_release.lua");
+                        .hasMessageContaining("idempotency.lua (release)");
                 assertThatThrownBy(victim::ping).isInstanceOf(BackendUnavailableException.class);
             });
         } finally {

@@ -73,6 +73,8 @@ public class IdempotentCalls {
         private IdempotentMethod method;
         private final AtomicLong keys = new AtomicLong();
         private String completedKey;
+        /** How long a first call's result is kept: an hour on Redis, 1 s in memory (see {@link #start}). */
+        private long firstCallTtl;
 
         @Setup(Level.Trial)
         public void start(BenchmarkParams benchmark) {
@@ -81,13 +83,16 @@ public class IdempotentCalls {
                 case "redis" -> RedisIdempotencyStore.connect(redis);
                 case "redis-unbatched" -> new RedisIdempotencyStore(RedissonClients.create(redis), true,
                         redis.keyPrefix(), redis.operationTimeout(), BackendCircuit.none(), false);
-                default -> new InMemoryIdempotencyStore();
+                // At a few hundred thousand first calls a second, an hour's records would fill any bound: in memory
+                // they live 1 s, and the store holds up to 5 million (a full store refuses new keys, as deployed).
+                default -> new InMemoryIdempotencyStore(5_000_000);
             };
             engine = new IdempotencyEngine(backing, 30_000, GuardMetrics.NONE, Transactions.NONE,
                     new ResponseLimits(ResponseLimits.DEFAULT_MAX_BODY_BYTES, ResponseLimits.DEFAULT_HEADERS));
             method = new IdempotentMethod("Orders#place()", new IdempotencySettings("bench/place", TTL, 0, true,
                     List.of(), -1, dev.tollgate.Idempotent.FailureMode.REJECT), false,
                     ResultShape.returned(String.class));
+            firstCallTtl = store.equals("memory") ? 1000 : TTL;
             completedKey = "completed-" + System.nanoTime();
             engine.claim(method, completedKey, "fp").claim().complete(RESULT, TTL);
             begin(!store.equals("memory"));
@@ -126,7 +131,7 @@ public class IdempotentCalls {
     public void firstCall(Engine engine) {
         engine.calls.increment();
         String key = "k-" + engine.keys.incrementAndGet() + "-" + System.nanoTime();
-        engine.engine.claim(engine.method, key, "fp").claim().complete(RESULT, TTL);
+        engine.engine.claim(engine.method, key, "fp").claim().complete(RESULT, engine.firstCallTtl);
     }
 
     /** A completed key: one claim that finds the result. */

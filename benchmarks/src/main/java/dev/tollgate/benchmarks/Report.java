@@ -99,6 +99,7 @@ public final class Report {
             jmh();
         }
         leasing();
+        idempotent();
         http();
         outage();
         targets();
@@ -176,6 +177,60 @@ public final class Report {
                 }
             }
             out.append(" |\n");
+        }
+    }
+
+    /**
+     * {@link IdempotentCalls}: calls per second of a first call and a replay per store, and the bare INCR of the same
+     * run; with issue 17's targets at 32 threads (first call ≥ 0.45 ×, replay ≥ 0.9 × the INCR, on Redis as deployed).
+     */
+    private void idempotent() throws IOException {
+        Map<String, Double> calls = new HashMap<>(); // benchmark/store/threads to calls per second
+        for (String threads : List.of("1", "32")) {
+            Path csv = dir.resolve("idempotent-t" + threads + ".csv");
+            if (!Files.exists(csv)) {
+                continue;
+            }
+            for (String line : Files.readAllLines(csv)) {
+                if (line.startsWith("\"Benchmark\"")) {
+                    continue;
+                }
+                // "Benchmark","Mode","Threads","Samples","Score","Score Error (99.9%)","Unit","Param: store"
+                String[] f = line.split(",", -1);
+                String benchmark = f[0].replaceAll(".*\\.", "").replace("\"", "");
+                calls.put(benchmark + "/" + (f.length > 7 ? f[7] : "") + "/" + threads, Double.parseDouble(f[4]));
+            }
+        }
+        if (calls.isEmpty()) {
+            return;
+        }
+        out.append("\n## `@Idempotent`: calls per second (and × the bare INCR of the same run)\n\n")
+                .append("| store | first call, 1 thread | first call, 32 threads | replay, 1 thread | replay, 32 threads |\n")
+                .append("|---|---:|---:|---:|---:|\n");
+        for (String store : List.of("redis", "redis-unbatched", "memory")) {
+            out.append("| ").append(store);
+            for (String benchmark : List.of("firstCall", "replay")) {
+                for (String threads : List.of("1", "32")) {
+                    Double own = calls.get(benchmark + "/" + store + "/" + threads);
+                    Double incr = calls.get("incr//" + threads);
+                    out.append(" | ").append(ops(own)).append(own == null || incr == null || store.equals("memory")
+                            ? "" : fmt(" (%.2f×)", own / incr));
+                }
+            }
+            out.append(" |\n");
+        }
+        out.append("| bare INCR | ").append(ops(calls.get("incr//1"))).append(" | ").append(ops(calls.get("incr//32")))
+                .append(" | | |\n");
+        Double incr = calls.get("incr//32");
+        Double first = calls.get("firstCall/redis/32");
+        Double replay = calls.get("replay/redis/32");
+        if (incr != null && first != null) {
+            check(first >= 0.45 * incr, "@Idempotent on Redis, first call, 32 threads ≥ 0.45 × INCR: "
+                    + fmt("%.2f", first / incr) + "×");
+        }
+        if (incr != null && replay != null) {
+            check(replay >= 0.9 * incr, "@Idempotent on Redis, replay, 32 threads ≥ 0.9 × INCR: "
+                    + fmt("%.2f", replay / incr) + "×");
         }
     }
 

@@ -12,6 +12,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
+import java.util.function.ToLongFunction;
 
 /**
  * Sends calls that arrive while earlier ones are still on their way as one batch: at most {@code maxInFlight}
@@ -37,6 +38,8 @@ final class CallBatcher<I, O> {
     private final Function<List<I>, CompletionStage<List<O>>> sender;
     private final int maxInFlight;
     private final int maxBatch;
+    private final ToLongFunction<I> weight;
+    private final long maxWeight;
     private final long timeoutNanos;
     /** The batches in flight, and when each was sent (System.nanoTime). */
     private final Map<CompletableFuture<List<O>>, Long> outstanding = new ConcurrentHashMap<>();
@@ -51,13 +54,29 @@ final class CallBatcher<I, O> {
      * @param timeout     how long a batch waits for its answer at most
      */
     CallBatcher(Function<List<I>, CompletionStage<List<O>>> sender, int maxInFlight, int maxBatch, Duration timeout) {
-        if (maxInFlight < 1 || maxBatch < 1) {
-            throw new IllegalArgumentException("maxInFlight and maxBatch must be at least 1, were " + maxInFlight
-                    + " and " + maxBatch);
+        this(sender, maxInFlight, maxBatch, call -> 0, Long.MAX_VALUE, timeout);
+    }
+
+    /**
+     * A batcher whose batches are also bounded by weight (e.g. the bytes a call sends): a batch takes no more calls
+     * once its calls weigh {@code maxWeight} or more, so it weighs at most {@code maxWeight} plus one call. A call
+     * heavier than that still goes, alone or as a batch's last. Without this bound, 64 completions of 1 MB results
+     * meeting in flight would be one 64 MB script call, holding every other client of Redis up while it runs.
+     *
+     * @param weight    a call's weight, at least 0
+     * @param maxWeight the weight at which a batch is closed (at least 1)
+     */
+    CallBatcher(Function<List<I>, CompletionStage<List<O>>> sender, int maxInFlight, int maxBatch,
+                ToLongFunction<I> weight, long maxWeight, Duration timeout) {
+        if (maxInFlight < 1 || maxBatch < 1 || maxWeight < 1) {
+            throw new IllegalArgumentException("maxInFlight, maxBatch and maxWeight must be at least 1, were "
+                    + maxInFlight + ", " + maxBatch + " and " + maxWeight);
         }
         this.sender = sender;
         this.maxInFlight = maxInFlight;
         this.maxBatch = maxBatch;
+        this.weight = weight;
+        this.maxWeight = maxWeight;
         this.timeoutNanos = timeout.toNanos();
     }
 
@@ -125,9 +144,11 @@ final class CallBatcher<I, O> {
     private List<Waiting<I, O>> take() {
         List<Waiting<I, O>> batch = new ArrayList<>(Math.min(maxBatch, 16));
         Waiting<I, O> next;
-        while (batch.size() < maxBatch && (next = queue.poll()) != null) {
+        long weighed = 0;
+        while (batch.size() < maxBatch && weighed < maxWeight && (next = queue.poll()) != null) {
             if (!next.answer.isDone()) { // its caller gave up waiting
                 batch.add(next);
+                weighed += weight.applyAsLong(next.call);
             }
         }
         return batch;

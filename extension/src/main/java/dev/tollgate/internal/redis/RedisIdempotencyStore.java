@@ -57,8 +57,26 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
     private static final int COMPLETED = 2;
     private static final int IN_PROGRESS = 3;
 
+    /**
+     * A batch takes no more operations once their results weigh this much: completions of large results that meet in
+     * flight then go as several script calls, not as one that holds Redis up for as long as it takes to store them
+     * all. (A batch may hold this plus one result: the default bound on a stored response body is 1 MiB too.)
+     */
+    static final long MAX_BATCH_BYTES = 1024 * 1024;
+
     /** One operation waiting to be sent: its record's key, and its ARGV values (its code first). */
     record Operation(String key, Object[] args) {
+
+        /** The bytes of its binary arguments (a completion's result); what {@link #MAX_BATCH_BYTES} bounds. */
+        long bytes() {
+            long bytes = 0;
+            for (Object arg : args) {
+                if (arg instanceof byte[] data) {
+                    bytes += data.length;
+                }
+            }
+            return bytes;
+        }
     }
 
     /** What the script answered for one operation: its state, and a value (a claim's result or lease) or 0. */
@@ -226,7 +244,7 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
 
     private CallBatcher<Operation, Answer> batcher() {
         return new CallBatcher<>(this::send, RedisRateLimitBackend.MAX_IN_FLIGHT, RedisRateLimitBackend.MAX_BATCH,
-                timeout);
+                Operation::bytes, MAX_BATCH_BYTES, timeout);
     }
 
     /** Runs {@code batch} as one script call: one answer per operation, in order. */

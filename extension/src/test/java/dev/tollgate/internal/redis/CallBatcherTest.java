@@ -96,6 +96,24 @@ class CallBatcherTest {
     }
 
     @Test
+    void aBatchIsClosedOnceItsCallsWeighTheMaximumSoItWeighsAtMostThatPlusOneCall() {
+        ManualSender sender = new ManualSender();
+        // A call weighs its length: "xxxx" weighs 4, and a batch is closed at 5.
+        CallBatcher<String, String> batcher = new CallBatcher<>(sender, 1, 64, String::length, 5, MINUTE);
+        batcher.submit("a");
+        for (String call : List.of("bb", "cc", "dd", "eeeeeeeeee", "f", "g", "hhhhh", "i")) {
+            batcher.submit(call);
+        }
+
+        for (int i = 0; i < 5; i++) {
+            sender.answer(i);
+        }
+
+        assertThat(sender.batches).containsExactly(List.of("a"), List.of("bb", "cc", "dd"), List.of("eeeeeeeeee"),
+                List.of("f", "g", "hhhhh"), List.of("i"));
+    }
+
+    @Test
     void asManyBatchesAsAllowedAreOutstandingAtOnce() {
         ManualSender sender = new ManualSender();
         CallBatcher<String, String> batcher = new CallBatcher<>(sender, 2, 64, MINUTE);

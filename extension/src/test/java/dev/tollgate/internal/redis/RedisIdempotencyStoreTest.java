@@ -224,6 +224,32 @@ class RedisIdempotencyStoreTest {
     }
 
     @Test
+    void completionsOfLargeResultsThatMeetInFlightGoAsSeveralScriptCallsOfAboutAMebibyteEach() throws Exception {
+        byte[] result = new byte[400_000];
+        new Random(11).nextBytes(result);
+        for (int i = 0; i < 10; i++) {
+            store.claim("large-" + i, "fp", "a", MINUTE);
+        }
+        inspector.call("CONFIG", "RESETSTAT");
+
+        holdTheBatcher();
+        List<CompletableFuture<RedisIdempotencyStore.Answer>> completions = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            completions.add(store.submit(store.completeOperation("large-" + i, "a", result, MINUTE)));
+        }
+        for (CompletableFuture<RedisIdempotencyStore.Answer> completion : completions) {
+            assertThat(completion.get(10, TimeUnit.SECONDS).state()).isEqualTo(1);
+        }
+
+        // 400 kB each: a batch is closed at its third (1.2 MB ≥ 1 MiB), so 3 + 3 + 3 + 1, not one 4 MB call
+        assertThat(inspector.commandCalls().get("evalsha")).as("the two fillers, then four batches")
+                .isEqualTo(RedisRateLimitBackend.MAX_IN_FLIGHT + 4);
+        for (int i = 0; i < 10; i++) {
+            assertThat(store.claim("large-" + i, "fp", "b", MINUTE).result()).isEqualTo(result);
+        }
+    }
+
+    @Test
     void anOperationWhoseCallerGaveUpBeforeItLeftIsDroppedAndTheOthersAreAnswered() throws Exception {
         store.claim("warm", "fp", "a", MINUTE);
         holdTheBatcher();

@@ -115,23 +115,56 @@ public final class InMemoryRateLimitBackend implements RateLimitBackend {
     }
 
     /**
-     * {@link #decide} for a call of one limit, the interceptor's common case, without its arrays: one stripe, one
-     * lookup of the state (while the store is not full), one decision object. The state is stored again only when
-     * it is new or its expiry moved: a stored state whose expiry did not move is still registered with Caffeine
-     * until then, and every change of a state's expiry is followed by a store under the same lock.
+     * {@link #decide} for a call of one limit, the interceptor's common case, without its arrays. A stored fixed
+     * window, token bucket or GCRA ({@link SharedLimitState}) is decided without a lock, by a compare-and-set on the
+     * state; anything else, or a call that such a state sends back, locks one stripe.
      */
     private RateLimitDecision acquireOne(LimitRequest limit) {
         LimitKey key = LimitKey.of(limit);
-        if (bound.isFull() && stored(key) == null) {
+        LimitState stored = stored(key);
+        if (stored instanceof SharedLimitState shared && shared.algorithm() == limit.policy().algorithm()) {
+            LimitOutcome outcome = shared.tryAcquire(limit.policy(), limit.cost(), clock);
+            if (outcome != null) {
+                return new RateLimitDecision(outcome.permitted(), List.of(outcome));
+            }
+        } else if (stored == null && bound.isFull()) {
             key = new LimitKey(key.limiter(), OVERFLOW_PARTITION);
         }
         ReentrantLock lock = locks.of(key);
         lock.lock();
         try {
+            return acquireOneLocked(key, limit);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * One limit under its stripe's lock: one lookup of the state, one decision object. The state is stored again only
+     * when it is new or its expiry moved: a stored state whose expiry did not move is still registered with Caffeine
+     * until then, and every change of a state's expiry is followed by a store under the same lock. The state is
+     * looked up before the clock is read, so that a state the cache dropped as expired is not replaced by a fresh one
+     * for an earlier time.
+     */
+    private RateLimitDecision acquireOneLocked(LimitKey key, LimitRequest limit) {
+        LimitPolicy policy = limit.policy();
+        LimitState stored = stored(key);
+        while (true) {
             long now = clock.millis();
-            LimitPolicy policy = limit.policy();
-            LimitState stored = stored(key);
             LimitState state = stateOf(stored, policy, now);
+            if (state instanceof SharedLimitState shared) {
+                // Lock-free calls go on meanwhile, so this one takes its permits the same way. Null only if the clock
+                // moved past what was prepared for now (the next window, beyond the kept time): then again.
+                boolean moved = shared.keepFrom(policy, now);
+                LimitOutcome outcome = shared.tryAcquire(policy, limit.cost(), clock);
+                if (outcome == null) {
+                    continue;
+                }
+                if (state == stored ? moved : outcome.permitted()) {
+                    states.put(key, state);
+                }
+                return new RateLimitDecision(outcome.permitted(), List.of(outcome));
+            }
             if (!state.hasRoom(policy, limit.cost(), now)) {
                 return new RateLimitDecision(false, List.of(state.describe(policy, limit.cost(), now)));
             }
@@ -141,8 +174,6 @@ public final class InMemoryRateLimitBackend implements RateLimitBackend {
                 states.put(key, state);
             }
             return new RateLimitDecision(true, List.of(outcome));
-        } finally {
-            lock.unlock();
         }
     }
 
@@ -248,34 +279,53 @@ public final class InMemoryRateLimitBackend implements RateLimitBackend {
         int[] stripes = locks.stripesOf(keys);
         locks.lockAll(stripes);
         try {
-            long now = clock.millis();
-            return consume ? acquireLocked(limits, keys, now) : peekLocked(limits, keys, now);
+            LimitState[] stored = new LimitState[keys.length];
+            for (int i = 0; i < keys.length; i++) {
+                stored[i] = states.getIfPresent(keys[i]);
+            }
+            long now = clock.millis(); // after the lookups, as in acquireOneLocked
+            return consume ? acquireLocked(limits, keys, stored, now) : peekLocked(limits, stored, now);
         } finally {
             locks.unlockAll(stripes);
         }
     }
 
-    private RateLimitDecision acquireLocked(List<LimitRequest> limits, LimitKey[] keys, long now) {
+    private RateLimitDecision acquireLocked(List<LimitRequest> limits, LimitKey[] keys, LimitState[] stored,
+                                            long now) {
         LimitState[] current = new LimitState[keys.length];
-        boolean permitted = true;
         for (int i = 0; i < keys.length; i++) {
-            LimitRequest limit = limits.get(i);
-            current[i] = stateOf(keys[i], limit.policy(), now);
-            // No short circuit: every limit is checked (and its log pruned) even after one has refused.
-            permitted &= current[i].hasRoom(limit.policy(), limit.cost(), now);
-        }
-        LimitOutcome[] outcomes = new LimitOutcome[keys.length];
-        for (int i = 0; i < keys.length; i++) {
-            LimitRequest limit = limits.get(i);
-            if (permitted) {
-                outcomes[i] = consume(current[i], limit, now);
-                // Stores a new state, and for a stored one moves its expiry to what consume just set.
-                states.put(keys[i], current[i]);
-            } else {
-                outcomes[i] = current[i].describe(limit.policy(), limit.cost(), now);
+            current[i] = stateOf(stored[i], limits.get(i).policy(), now);
+            if (current[i] instanceof SharedLimitState shared) {
+                // Lock-free calls on it now wait for the stripe lock, which this call holds until it is done.
+                shared.freeze();
             }
         }
-        return new RateLimitDecision(permitted, Arrays.asList(outcomes));
+        try {
+            boolean permitted = true;
+            for (int i = 0; i < keys.length; i++) {
+                LimitRequest limit = limits.get(i);
+                // No short circuit: every limit is checked (and its log pruned) even after one has refused.
+                permitted &= current[i].hasRoom(limit.policy(), limit.cost(), now);
+            }
+            LimitOutcome[] outcomes = new LimitOutcome[keys.length];
+            for (int i = 0; i < keys.length; i++) {
+                LimitRequest limit = limits.get(i);
+                if (permitted) {
+                    outcomes[i] = consume(current[i], limit, now);
+                    // Stores a new state, and for a stored one moves its expiry to what consume just set.
+                    states.put(keys[i], current[i]);
+                } else {
+                    outcomes[i] = current[i].describe(limit.policy(), limit.cost(), now);
+                }
+            }
+            return new RateLimitDecision(permitted, Arrays.asList(outcomes));
+        } finally {
+            for (LimitState state : current) {
+                if (state instanceof SharedLimitState shared) {
+                    shared.thaw();
+                }
+            }
+        }
     }
 
     /** Takes {@code limit}'s permits from {@code state}: a concurrency permit is taken by the call's holder. */
@@ -284,12 +334,12 @@ public final class InMemoryRateLimitBackend implements RateLimitBackend {
                 ? permits.take(limit, now) : state.consume(limit.policy(), limit.cost(), now);
     }
 
-    private RateLimitDecision peekLocked(List<LimitRequest> limits, LimitKey[] keys, long now) {
-        LimitOutcome[] outcomes = new LimitOutcome[keys.length];
+    private RateLimitDecision peekLocked(List<LimitRequest> limits, LimitState[] stored, long now) {
+        LimitOutcome[] outcomes = new LimitOutcome[stored.length];
         boolean permitted = true;
-        for (int i = 0; i < keys.length; i++) {
+        for (int i = 0; i < stored.length; i++) {
             LimitRequest limit = limits.get(i);
-            outcomes[i] = stateOf(keys[i], limit.policy(), now).describe(limit.policy(), limit.cost(), now);
+            outcomes[i] = stateOf(stored[i], limit.policy(), now).describe(limit.policy(), limit.cost(), now);
             permitted &= outcomes[i].permitted();
         }
         return new RateLimitDecision(permitted, Arrays.asList(outcomes));
@@ -300,13 +350,10 @@ public final class InMemoryRateLimitBackend implements RateLimitBackend {
      * the call consumes. A stored state of another algorithm (the limiter's policy changed, e.g. on redeployment) is
      * replaced the same way: counts of one algorithm mean nothing to another.
      */
-    private LimitState stateOf(LimitKey key, LimitPolicy policy, long now) {
-        return stateOf(states.getIfPresent(key), policy, now);
-    }
-
     private static LimitState stateOf(LimitState stored, LimitPolicy policy, long now) {
         return switch (policy.algorithm()) {
-            case FIXED_WINDOW -> stored instanceof FixedWindowCounter counter ? counter : new FixedWindowCounter();
+            case FIXED_WINDOW -> stored instanceof FixedWindowCounter counter
+                    ? counter.inWindowOf(policy, now) : FixedWindowCounter.windowOf(policy, now);
             case SLIDING_WINDOW -> stored instanceof SlidingWindowLog log ? log : new SlidingWindowLog();
             case TOKEN_BUCKET -> stored instanceof TokenBucket bucket ? bucket : new TokenBucket(policy, now);
             case GCRA -> stored instanceof TheoreticalArrivalTime tat ? tat : new TheoreticalArrivalTime();

@@ -5,15 +5,15 @@ import dev.tollgate.internal.ratelimit.LimitPolicy;
 
 /**
  * The mutable state of one limit for one partition, and the formulas of its algorithm (see
- * {@link dev.tollgate.internal.ratelimit}). Not thread-safe: the backend calls it only while holding the lock of
- * the state's key, and reads the clock under that lock, so {@code now} never goes back between two calls on one
- * state unless the clock itself does.
+ * {@link dev.tollgate.internal.ratelimit}). These methods are not thread-safe: the backend calls them only while
+ * holding the lock of the state's key (and, for a {@link SharedLimitState}, having frozen it), and reads the clock
+ * under that lock, so {@code now} never goes back between two calls on one state unless the clock itself does. A
+ * {@link SharedLimitState} is also changed without the lock, through its own atomic path.
  *
  * <p>A state that is not stored yet behaves exactly like a missing one: an empty window, a full bucket, a GCRA at
  * rest.
  */
-sealed interface LimitState permits FixedWindowCounter, SlidingWindowLog, TokenBucket,
-        TheoreticalArrivalTime, ConcurrencyPermits {
+sealed interface LimitState permits SharedLimitState, SlidingWindowLog, ConcurrencyPermits {
 
     /**
      * Whether a call of {@code cost} has room now. Used by acquire only, before anything is consumed: it may forget

@@ -78,7 +78,7 @@ final class FixedWindowCounter extends SharedLimitState {
         return countIn(windowStart(policy, now)) + cost <= policy.limit();
     }
 
-    /** Only on a counter of {@code now}'s window ({@link #inWindowOf}) that no one else can change. */
+    /** Only on a counter of {@code now}'s window ({@link #inWindowOf}), frozen or not stored yet. */
     @Override
     public LimitOutcome consume(LimitPolicy policy, long cost, long now) {
         long current = (count & ~FROZEN) + cost;

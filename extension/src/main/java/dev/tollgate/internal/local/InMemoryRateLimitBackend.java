@@ -28,11 +28,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * One mutable {@link LimitState} per (limiter, partition), of the class of its algorithm
  * ({@link FixedWindowCounter}, {@link SlidingWindowLog}, {@link TokenBucket}, {@link TheoreticalArrivalTime},
  * {@link ConcurrencyPermits}), in a
- * Caffeine cache. Each entry expires at the moment it stops mattering ({@link LimitState#expiresAtMillis()}): the end
- * of a fixed window, one window after a sliding log's newest entry, the moment a bucket is full again, a GCRA's TAT,
- * the end of the last lease of a concurrency limit's permits (or as soon as the last one is given back).
- * Up to then a missing entry would answer differently; from then on it answers the same, so expiry never changes a
- * decision.
+ * Caffeine cache. Each entry expires once it stops mattering ({@link LimitState#expiresAtMillis()}): at the end
+ * of a fixed window, one window after a sliding log's newest entry, the end of the last lease of a concurrency
+ * limit's permits (or as soon as the last one is given back); a token bucket or GCRA some time after it is full
+ * again or at rest, at most two full refills (tolerances) after its last store, so that calls decided without a
+ * lock need not store it ({@link SharedLimitState}). Up to the moment it stops mattering a missing entry would answer
+ * differently; from then on it answers the same, so expiry never changes a decision.
  *
  * <h2>The bound, and partition floods</h2>
  * Partitions may come from callers (one per client address, per header value), so a caller rotating a value can
@@ -54,11 +55,16 @@ import java.util.concurrent.locks.ReentrantLock;
  * 21 MB, 31 MB of one-entry sliding logs, more of sliding logs holding many milliseconds.
  *
  * <h2>Concurrency</h2>
- * A call locks the {@link StripedLocks stripes} of all its keys (in ascending order, so overlapping calls cannot
- * deadlock), reads the clock, checks every limit, consumes all or none, stores the consumed states again (which
- * moves their expiry) and unlocks. Caffeine's own per-key {@code compute} cannot do this: it holds one key at a
+ * A call of one limit whose state is stored and is a fixed window, a token bucket or GCRA takes no lock: it reads
+ * the state, then the clock, and takes its permits with one compare-and-set ({@link SharedLimitState}), so threads
+ * on one hot partition do not queue behind each other. Any other call locks the {@link StripedLocks stripes} of all
+ * its keys (in ascending order, so overlapping calls cannot deadlock), looks up its states, reads the clock, checks
+ * every limit, consumes all or none, stores the consumed states again (which moves their expiry) and unlocks. A
+ * multi-limit call freezes the lock-free states it holds for that time, which sends lock-free calls on them to the
+ * lock, so it stays all or nothing. Caffeine's own per-key {@code compute} cannot do this: it holds one key at a
  * time, and its map's bin locks must not be nested. Calls on keys in different stripes do not wait for each
- * other. The clock is read under the locks so that calls on one key see non-decreasing times.
+ * other. The clock is read after the state (under the locks, or before the compare-and-set) so that calls on one
+ * key see non-decreasing times in the order they take effect.
  *
  * <h2>Clock</h2>
  * Epoch milliseconds from an {@link InstantSource} (by default the system clock), also used as Caffeine's ticker,
@@ -282,50 +288,54 @@ public final class InMemoryRateLimitBackend implements RateLimitBackend {
             LimitState[] stored = new LimitState[keys.length];
             for (int i = 0; i < keys.length; i++) {
                 stored[i] = states.getIfPresent(keys[i]);
+                if (consume && stored[i] instanceof SharedLimitState shared) {
+                    // Lock-free calls on it now wait for the stripe lock, which this call holds until it is done.
+                    shared.freeze();
+                }
             }
-            long now = clock.millis(); // after the lookups, as in acquireOneLocked
-            return consume ? acquireLocked(limits, keys, stored, now) : peekLocked(limits, stored, now);
+            try {
+                // After the lookups (as in acquireOneLocked) and the freeze: no lock-free call took its permits at a
+                // later time than this.
+                long now = clock.millis();
+                return consume ? acquireLocked(limits, keys, stored, now) : peekLocked(limits, stored, now);
+            } finally {
+                for (LimitState state : stored) {
+                    if (consume && state instanceof SharedLimitState shared) {
+                        shared.thaw();
+                    }
+                }
+            }
         } finally {
             locks.unlockAll(stripes);
         }
     }
 
+    /**
+     * The stored states that are {@link SharedLimitState}s are frozen. A new state (or a fixed window's next counter) is
+     * seen by others only once stored, with its permits already taken.
+     */
     private RateLimitDecision acquireLocked(List<LimitRequest> limits, LimitKey[] keys, LimitState[] stored,
                                             long now) {
         LimitState[] current = new LimitState[keys.length];
+        boolean permitted = true;
         for (int i = 0; i < keys.length; i++) {
-            current[i] = stateOf(stored[i], limits.get(i).policy(), now);
-            if (current[i] instanceof SharedLimitState shared) {
-                // Lock-free calls on it now wait for the stripe lock, which this call holds until it is done.
-                shared.freeze();
+            LimitRequest limit = limits.get(i);
+            current[i] = stateOf(stored[i], limit.policy(), now);
+            // No short circuit: every limit is checked (and its log pruned) even after one has refused.
+            permitted &= current[i].hasRoom(limit.policy(), limit.cost(), now);
+        }
+        LimitOutcome[] outcomes = new LimitOutcome[keys.length];
+        for (int i = 0; i < keys.length; i++) {
+            LimitRequest limit = limits.get(i);
+            if (permitted) {
+                outcomes[i] = consume(current[i], limit, now);
+                // Stores a new state, and for a stored one moves its expiry to what consume just set.
+                states.put(keys[i], current[i]);
+            } else {
+                outcomes[i] = current[i].describe(limit.policy(), limit.cost(), now);
             }
         }
-        try {
-            boolean permitted = true;
-            for (int i = 0; i < keys.length; i++) {
-                LimitRequest limit = limits.get(i);
-                // No short circuit: every limit is checked (and its log pruned) even after one has refused.
-                permitted &= current[i].hasRoom(limit.policy(), limit.cost(), now);
-            }
-            LimitOutcome[] outcomes = new LimitOutcome[keys.length];
-            for (int i = 0; i < keys.length; i++) {
-                LimitRequest limit = limits.get(i);
-                if (permitted) {
-                    outcomes[i] = consume(current[i], limit, now);
-                    // Stores a new state, and for a stored one moves its expiry to what consume just set.
-                    states.put(keys[i], current[i]);
-                } else {
-                    outcomes[i] = current[i].describe(limit.policy(), limit.cost(), now);
-                }
-            }
-            return new RateLimitDecision(permitted, Arrays.asList(outcomes));
-        } finally {
-            for (LimitState state : current) {
-                if (state instanceof SharedLimitState shared) {
-                    shared.thaw();
-                }
-            }
-        }
+        return new RateLimitDecision(permitted, Arrays.asList(outcomes));
     }
 
     /** Takes {@code limit}'s permits from {@code state}: a concurrency permit is taken by the call's holder. */

@@ -31,9 +31,10 @@ sealed interface LimitState permits SharedLimitState, SlidingWindowLog, Concurre
     LimitOutcome describe(LimitPolicy policy, long cost, long now);
 
     /**
-     * Epoch milliseconds from which this state no longer matters, because a missing state would give the same
-     * answers: the end of a fixed window, {@code W} after a sliding log's newest entry, the moment a bucket is
-     * full, a GCRA's TAT. Set by {@link #consume}; only consumed states are stored.
+     * Epoch milliseconds until which the store keeps this state: from then on a missing state would give the same
+     * answers. The end of a fixed window, {@code W} after a sliding log's newest entry; for a token bucket or GCRA a
+     * moment at or after it is full or at rest ({@link SharedLimitState#keepFrom}). Set by {@link #consume}; only
+     * consumed states are stored.
      */
     long expiresAtMillis();
 }

@@ -24,6 +24,9 @@ import java.time.InstantSource;
  * takes stops mattering by then, so the fresh state that replaces it answers the same. Hence token buckets and GCRA
  * are kept up to twice their longest reach ({@link #keepFrom}) rather than exactly until they are at rest: one store
  * per reach, not one per call.
+ *
+ * <p>Of the {@link LimitState} methods, {@code hasRoom} and {@code consume} are called only on a frozen state or one
+ * not stored yet, which no other call changes; {@code describe} (a peek) at any time, as it reads the state once.
  */
 abstract sealed class SharedLimitState implements LimitState permits FixedWindowCounter, TokenBucket,
         TheoreticalArrivalTime {

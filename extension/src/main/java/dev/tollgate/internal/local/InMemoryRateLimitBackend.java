@@ -48,11 +48,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * once enough states have expired newcomers get their own again. The overflow states are not counted against the
  * bound (there is one per limiter, and limiters are fixed at deployment).
  *
- * <p>Memory: a stored state costs about 210 bytes of heap with its {@code header:} partition's string, on a 64-bit
- * JVM with compressed references, and a sliding log about 310 with one entry plus 16 bytes (up to 32, as its buffers
- * double) per further distinct millisecond in its window (measured by {@code PartitionFloodTest}: used heap after
- * full collections, before and after storing 100,000 states). So {@link #DEFAULT_MAXIMUM_SIZE} states take about
- * 21 MB, 31 MB of one-entry sliding logs, more of sliding logs holding many milliseconds.
+ * <p>Memory: a stored state costs about 210 bytes of heap with its {@code header:} partition's string (a token
+ * bucket 240), on a 64-bit JVM with compressed references, and a sliding log about 310 with one entry plus 16 bytes
+ * (up to 32, as its buffers double) per further distinct millisecond in its window (measured by
+ * {@code PartitionFloodTest}: used heap after full collections, before and after storing 100,000 states). So
+ * {@link #DEFAULT_MAXIMUM_SIZE} states take about 21 MB, 31 MB of one-entry sliding logs, more of sliding logs
+ * holding many milliseconds.
  *
  * <h2>Concurrency</h2>
  * A call of one limit whose state is stored and is a fixed window, a token bucket or GCRA takes no lock: it reads
@@ -311,8 +312,8 @@ public final class InMemoryRateLimitBackend implements RateLimitBackend {
     }
 
     /**
-     * The stored states that are {@link SharedLimitState}s are frozen. A new state (or a fixed window's next counter) is
-     * seen by others only once stored, with its permits already taken.
+     * The stored states that are {@link SharedLimitState}s are frozen. A new state (or a fixed window's next
+     * counter) is seen by others only once stored, with its permits already taken.
      */
     private RateLimitDecision acquireLocked(List<LimitRequest> limits, LimitKey[] keys, LimitState[] stored,
                                             long now) {

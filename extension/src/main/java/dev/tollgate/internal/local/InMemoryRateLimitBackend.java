@@ -28,11 +28,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * One mutable {@link LimitState} per (limiter, partition), of the class of its algorithm
  * ({@link FixedWindowCounter}, {@link SlidingWindowLog}, {@link TokenBucket}, {@link TheoreticalArrivalTime},
  * {@link ConcurrencyPermits}), in a
- * Caffeine cache. Each entry expires at the moment it stops mattering ({@link LimitState#expiresAtMillis()}): the end
- * of a fixed window, one window after a sliding log's newest entry, the moment a bucket is full again, a GCRA's TAT,
- * the end of the last lease of a concurrency limit's permits (or as soon as the last one is given back).
- * Up to then a missing entry would answer differently; from then on it answers the same, so expiry never changes a
- * decision.
+ * Caffeine cache. Each entry expires once it stops mattering ({@link LimitState#expiresAtMillis()}): at the end
+ * of a fixed window, one window after a sliding log's newest entry, the end of the last lease of a concurrency
+ * limit's permits (or as soon as the last one is given back); a token bucket or GCRA some time after it is full
+ * again or at rest, at most two full refills (tolerances) after its last store, so that calls decided without a
+ * lock need not store it ({@link SharedLimitState}). Up to the moment it stops mattering a missing entry would answer
+ * differently; from then on it answers the same, so expiry never changes a decision.
  *
  * <h2>The bound, and partition floods</h2>
  * Partitions may come from callers (one per client address, per header value), so a caller rotating a value can
@@ -47,18 +48,24 @@ import java.util.concurrent.locks.ReentrantLock;
  * once enough states have expired newcomers get their own again. The overflow states are not counted against the
  * bound (there is one per limiter, and limiters are fixed at deployment).
  *
- * <p>Memory: a stored state costs about 210 bytes of heap with its {@code header:} partition's string, on a 64-bit
- * JVM with compressed references, and a sliding log about 310 with one entry plus 16 bytes (up to 32, as its buffers
- * double) per further distinct millisecond in its window (measured by {@code PartitionFloodTest}: used heap after
- * full collections, before and after storing 100,000 states). So {@link #DEFAULT_MAXIMUM_SIZE} states take about
- * 21 MB, 31 MB of one-entry sliding logs, more of sliding logs holding many milliseconds.
+ * <p>Memory: a stored state costs about 210 bytes of heap with its {@code header:} partition's string (a token
+ * bucket 240), on a 64-bit JVM with compressed references, and a sliding log about 310 with one entry plus 16 bytes
+ * (up to 32, as its buffers double) per further distinct millisecond in its window (measured by
+ * {@code PartitionFloodTest}: used heap after full collections, before and after storing 100,000 states). So
+ * {@link #DEFAULT_MAXIMUM_SIZE} states take about 21 MB, 31 MB of one-entry sliding logs, more of sliding logs
+ * holding many milliseconds.
  *
  * <h2>Concurrency</h2>
- * A call locks the {@link StripedLocks stripes} of all its keys (in ascending order, so overlapping calls cannot
- * deadlock), reads the clock, checks every limit, consumes all or none, stores the consumed states again (which
- * moves their expiry) and unlocks. Caffeine's own per-key {@code compute} cannot do this: it holds one key at a
+ * A call of one limit whose state is stored and is a fixed window, a token bucket or GCRA takes no lock: it reads
+ * the state, then the clock, and takes its permits with one compare-and-set ({@link SharedLimitState}), so threads
+ * on one hot partition do not queue behind each other. Any other call locks the {@link StripedLocks stripes} of all
+ * its keys (in ascending order, so overlapping calls cannot deadlock), looks up its states, reads the clock, checks
+ * every limit, consumes all or none, stores the consumed states again (which moves their expiry) and unlocks. A
+ * multi-limit call freezes the lock-free states it holds for that time, which sends lock-free calls on them to the
+ * lock, so it stays all or nothing. Caffeine's own per-key {@code compute} cannot do this: it holds one key at a
  * time, and its map's bin locks must not be nested. Calls on keys in different stripes do not wait for each
- * other. The clock is read under the locks so that calls on one key see non-decreasing times.
+ * other. The clock is read after the state (under the locks, or before the compare-and-set) so that calls on one
+ * key see non-decreasing times in the order they take effect.
  *
  * <h2>Clock</h2>
  * Epoch milliseconds from an {@link InstantSource} (by default the system clock), also used as Caffeine's ticker,
@@ -115,23 +122,56 @@ public final class InMemoryRateLimitBackend implements RateLimitBackend {
     }
 
     /**
-     * {@link #decide} for a call of one limit, the interceptor's common case, without its arrays: one stripe, one
-     * lookup of the state (while the store is not full), one decision object. The state is stored again only when
-     * it is new or its expiry moved: a stored state whose expiry did not move is still registered with Caffeine
-     * until then, and every change of a state's expiry is followed by a store under the same lock.
+     * {@link #decide} for a call of one limit, the interceptor's common case, without its arrays. A stored fixed
+     * window, token bucket or GCRA ({@link SharedLimitState}) is decided without a lock, by a compare-and-set on the
+     * state; anything else, or a call that such a state sends back, locks one stripe.
      */
     private RateLimitDecision acquireOne(LimitRequest limit) {
         LimitKey key = LimitKey.of(limit);
-        if (bound.isFull() && stored(key) == null) {
+        LimitState stored = stored(key);
+        if (stored instanceof SharedLimitState shared && shared.algorithm() == limit.policy().algorithm()) {
+            LimitOutcome outcome = shared.tryAcquire(limit.policy(), limit.cost(), clock);
+            if (outcome != null) {
+                return new RateLimitDecision(outcome.permitted(), List.of(outcome));
+            }
+        } else if (stored == null && bound.isFull()) {
             key = new LimitKey(key.limiter(), OVERFLOW_PARTITION);
         }
         ReentrantLock lock = locks.of(key);
         lock.lock();
         try {
+            return acquireOneLocked(key, limit);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * One limit under its stripe's lock: one lookup of the state, one decision object. The state is stored again only
+     * when it is new or its expiry moved: a stored state whose expiry did not move is still registered with Caffeine
+     * until then, and every change of a state's expiry is followed by a store under the same lock. The state is
+     * looked up before the clock is read, so that a state the cache dropped as expired is not replaced by a fresh one
+     * for an earlier time.
+     */
+    private RateLimitDecision acquireOneLocked(LimitKey key, LimitRequest limit) {
+        LimitPolicy policy = limit.policy();
+        LimitState stored = stored(key);
+        while (true) {
             long now = clock.millis();
-            LimitPolicy policy = limit.policy();
-            LimitState stored = stored(key);
             LimitState state = stateOf(stored, policy, now);
+            if (state instanceof SharedLimitState shared) {
+                // Lock-free calls go on meanwhile, so this one takes its permits the same way. Null only if the clock
+                // moved past what was prepared for now (the next window, beyond the kept time): then again.
+                boolean moved = shared.keepFrom(policy, now);
+                LimitOutcome outcome = shared.tryAcquire(policy, limit.cost(), clock);
+                if (outcome == null) {
+                    continue;
+                }
+                if (state == stored ? moved : outcome.permitted()) {
+                    states.put(key, state);
+                }
+                return new RateLimitDecision(outcome.permitted(), List.of(outcome));
+            }
             if (!state.hasRoom(policy, limit.cost(), now)) {
                 return new RateLimitDecision(false, List.of(state.describe(policy, limit.cost(), now)));
             }
@@ -141,8 +181,6 @@ public final class InMemoryRateLimitBackend implements RateLimitBackend {
                 states.put(key, state);
             }
             return new RateLimitDecision(true, List.of(outcome));
-        } finally {
-            lock.unlock();
         }
     }
 
@@ -248,19 +286,42 @@ public final class InMemoryRateLimitBackend implements RateLimitBackend {
         int[] stripes = locks.stripesOf(keys);
         locks.lockAll(stripes);
         try {
-            long now = clock.millis();
-            return consume ? acquireLocked(limits, keys, now) : peekLocked(limits, keys, now);
+            LimitState[] stored = new LimitState[keys.length];
+            for (int i = 0; i < keys.length; i++) {
+                stored[i] = states.getIfPresent(keys[i]);
+                if (consume && stored[i] instanceof SharedLimitState shared) {
+                    // Lock-free calls on it now wait for the stripe lock, which this call holds until it is done.
+                    shared.freeze();
+                }
+            }
+            try {
+                // After the lookups (as in acquireOneLocked) and the freeze: no lock-free call took its permits at a
+                // later time than this.
+                long now = clock.millis();
+                return consume ? acquireLocked(limits, keys, stored, now) : peekLocked(limits, stored, now);
+            } finally {
+                for (LimitState state : stored) {
+                    if (consume && state instanceof SharedLimitState shared) {
+                        shared.thaw();
+                    }
+                }
+            }
         } finally {
             locks.unlockAll(stripes);
         }
     }
 
-    private RateLimitDecision acquireLocked(List<LimitRequest> limits, LimitKey[] keys, long now) {
+    /**
+     * The stored states that are {@link SharedLimitState}s are frozen. A new state (or a fixed window's next
+     * counter) is seen by others only once stored, with its permits already taken.
+     */
+    private RateLimitDecision acquireLocked(List<LimitRequest> limits, LimitKey[] keys, LimitState[] stored,
+                                            long now) {
         LimitState[] current = new LimitState[keys.length];
         boolean permitted = true;
         for (int i = 0; i < keys.length; i++) {
             LimitRequest limit = limits.get(i);
-            current[i] = stateOf(keys[i], limit.policy(), now);
+            current[i] = stateOf(stored[i], limit.policy(), now);
             // No short circuit: every limit is checked (and its log pruned) even after one has refused.
             permitted &= current[i].hasRoom(limit.policy(), limit.cost(), now);
         }
@@ -284,12 +345,12 @@ public final class InMemoryRateLimitBackend implements RateLimitBackend {
                 ? permits.take(limit, now) : state.consume(limit.policy(), limit.cost(), now);
     }
 
-    private RateLimitDecision peekLocked(List<LimitRequest> limits, LimitKey[] keys, long now) {
-        LimitOutcome[] outcomes = new LimitOutcome[keys.length];
+    private RateLimitDecision peekLocked(List<LimitRequest> limits, LimitState[] stored, long now) {
+        LimitOutcome[] outcomes = new LimitOutcome[stored.length];
         boolean permitted = true;
-        for (int i = 0; i < keys.length; i++) {
+        for (int i = 0; i < stored.length; i++) {
             LimitRequest limit = limits.get(i);
-            outcomes[i] = stateOf(keys[i], limit.policy(), now).describe(limit.policy(), limit.cost(), now);
+            outcomes[i] = stateOf(stored[i], limit.policy(), now).describe(limit.policy(), limit.cost(), now);
             permitted &= outcomes[i].permitted();
         }
         return new RateLimitDecision(permitted, Arrays.asList(outcomes));
@@ -300,13 +361,10 @@ public final class InMemoryRateLimitBackend implements RateLimitBackend {
      * the call consumes. A stored state of another algorithm (the limiter's policy changed, e.g. on redeployment) is
      * replaced the same way: counts of one algorithm mean nothing to another.
      */
-    private LimitState stateOf(LimitKey key, LimitPolicy policy, long now) {
-        return stateOf(states.getIfPresent(key), policy, now);
-    }
-
     private static LimitState stateOf(LimitState stored, LimitPolicy policy, long now) {
         return switch (policy.algorithm()) {
-            case FIXED_WINDOW -> stored instanceof FixedWindowCounter counter ? counter : new FixedWindowCounter();
+            case FIXED_WINDOW -> stored instanceof FixedWindowCounter counter
+                    ? counter.inWindowOf(policy, now) : FixedWindowCounter.windowOf(policy, now);
             case SLIDING_WINDOW -> stored instanceof SlidingWindowLog log ? log : new SlidingWindowLog();
             case TOKEN_BUCKET -> stored instanceof TokenBucket bucket ? bucket : new TokenBucket(policy, now);
             case GCRA -> stored instanceof TheoreticalArrivalTime tat ? tat : new TheoreticalArrivalTime();

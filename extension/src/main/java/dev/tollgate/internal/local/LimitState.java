@@ -5,15 +5,15 @@ import dev.tollgate.internal.ratelimit.LimitPolicy;
 
 /**
  * The mutable state of one limit for one partition, and the formulas of its algorithm (see
- * {@link dev.tollgate.internal.ratelimit}). Not thread-safe: the backend calls it only while holding the lock of
- * the state's key, and reads the clock under that lock, so {@code now} never goes back between two calls on one
- * state unless the clock itself does.
+ * {@link dev.tollgate.internal.ratelimit}). These methods are not thread-safe: the backend calls them only while
+ * holding the lock of the state's key (and, for a {@link SharedLimitState}, having frozen it), and reads the clock
+ * under that lock, so {@code now} never goes back between two calls on one state unless the clock itself does. A
+ * {@link SharedLimitState} is also changed without the lock, through its own atomic path.
  *
  * <p>A state that is not stored yet behaves exactly like a missing one: an empty window, a full bucket, a GCRA at
  * rest.
  */
-sealed interface LimitState permits FixedWindowCounter, SlidingWindowLog, TokenBucket,
-        TheoreticalArrivalTime, ConcurrencyPermits {
+sealed interface LimitState permits SharedLimitState, SlidingWindowLog, ConcurrencyPermits {
 
     /**
      * Whether a call of {@code cost} has room now. Used by acquire only, before anything is consumed: it may forget
@@ -31,9 +31,10 @@ sealed interface LimitState permits FixedWindowCounter, SlidingWindowLog, TokenB
     LimitOutcome describe(LimitPolicy policy, long cost, long now);
 
     /**
-     * Epoch milliseconds from which this state no longer matters, because a missing state would give the same
-     * answers: the end of a fixed window, {@code W} after a sliding log's newest entry, the moment a bucket is
-     * full, a GCRA's TAT. Set by {@link #consume}; only consumed states are stored.
+     * Epoch milliseconds until which the store keeps this state: from then on a missing state would give the same
+     * answers. The end of a fixed window, {@code W} after a sliding log's newest entry; for a token bucket or GCRA a
+     * moment at or after it is full or at rest ({@link SharedLimitState#keepFrom}). Set by {@link #consume}; only
+     * consumed states are stored.
      */
     long expiresAtMillis();
 }

@@ -91,9 +91,10 @@ class PartitionFloodTest {
             LimitRequest newcomer = new LimitRequest("login", headerPartition("newcomer"), fivePerMinute, 1);
             assertThat(backend.peek(List.of(newcomer)).permitted()).isFalse();
 
-            // Once every window has passed (and Caffeine's timer wheel, about a second, has swept), nothing is left
-            // and a newcomer has its own limit again.
-            clock.advance(MINUTE + 2_000);
+            // Once every state's kept time has passed (a window; two reaches, i.e. two minutes, for token buckets and
+            // GCRA, see SharedLimitState) and Caffeine's timer wheel (about a second) has swept, nothing is left and a
+            // newcomer has its own limit again.
+            clock.advance(2 * MINUTE + 2_000);
             assertThat(backend.storedStates()).isZero();
             assertThat(backend.acquire(List.of(held(newcomer))).outcome(0).remaining()).isEqualTo(LIMIT - 1);
             assertThat(backend.storedStates()).isEqualTo(1);

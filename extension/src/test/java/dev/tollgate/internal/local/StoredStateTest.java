@@ -47,14 +47,19 @@ class StoredStateTest {
             assertThat(backend.timeToLive("x", "")).contains(Duration.ofMillis(800));
             assertThat(acquire(backend, threePerSecond, 2).remaining()).isZero();
 
+            // A bucket is kept for two full refills (here a second each) from the store, and stored again only once
+            // less than one is left: then a call could leave it short of full beyond the kept time.
             LimitPolicy fourPerSecond = LimitPolicy.tokenBucket(4, 1_000, 4);
             acquire(backend, "y", fourPerSecond, 1);
-            assertThat(backend.timeToLive("y", "")).contains(Duration.ofMillis(250));
-            acquire(backend, "y", fourPerSecond, 2); // each token taken moves the bucket's refill
-            assertThat(backend.timeToLive("y", "")).contains(Duration.ofMillis(750));
-            clock.advance(749);
-            assertThat(backend.timeToLive("y", "")).contains(Duration.ofMillis(1));
+            assertThat(backend.timeToLive("y", "")).contains(Duration.ofMillis(2_000));
+            clock.advance(1_000);
+            acquire(backend, "y", fourPerSecond, 4); // a full refill left: not moved
+            assertThat(backend.timeToLive("y", "")).contains(Duration.ofMillis(1_000));
             clock.advance(1);
+            // Less left: moved, by a refused call too.
+            assertThat(acquire(backend, "y", fourPerSecond, 1).permitted()).isFalse();
+            assertThat(backend.timeToLive("y", "")).contains(Duration.ofMillis(2_000));
+            clock.advance(2_000);
             assertThat(backend.timeToLive("y", "")).isEmpty();
         }
     }
@@ -75,13 +80,21 @@ class StoredStateTest {
         }
     }
 
+    /**
+     * Kept past the moment it is full again (750 ms here), for two full refills: calls decided without a lock never
+     * store it, so it must outlast whatever any of them can take (see {@link SharedLimitState}).
+     */
     @Test
-    void aTokenBucketIsKeptUntilItIsFullAgain() {
+    void aTokenBucketIsKeptUntilItIsFullAgainAndAtMostTwoRefillsLonger() {
         try (InMemoryRateLimitBackend backend = new InMemoryRateLimitBackend(clock, 1_000)) {
             LimitPolicy fourPerSecond = LimitPolicy.tokenBucket(4, 1_000, 4);
             acquire(backend, fourPerSecond, 3);
-            assertThat(backend.timeToLive("x", "")).contains(Duration.ofMillis(750));
+            assertThat(backend.timeToLive("x", "")).contains(Duration.ofMillis(2_000));
             clock.advance(749);
+            assertThat(backend.peek(List.of(request("x", fourPerSecond, 4))).permitted()).isFalse();
+            clock.advance(1);
+            assertThat(backend.peek(List.of(request("x", fourPerSecond, 4))).permitted()).isTrue();
+            clock.advance(1_249);
             assertThat(backend.storedStates()).isEqualTo(1);
             clock.advance(1);
             assertThat(backend.timeToLive("x", "")).isEmpty();

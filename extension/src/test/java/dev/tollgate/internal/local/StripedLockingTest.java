@@ -1,9 +1,12 @@
 package dev.tollgate.internal.local;
 
+import dev.tollgate.RateLimit.Algorithm;
 import dev.tollgate.internal.ratelimit.LimitPolicy;
 import dev.tollgate.internal.ratelimit.LimitRequest;
 import dev.tollgate.internal.ratelimit.RateLimitDecision;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,7 +23,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 /**
- * The locking of multi-limit calls. (Exact admission under contention for one limit is the contract suite's.)
+ * The locking of multi-limit calls, also beside calls of one limit that take no lock. (Exact admission under
+ * contention for one limit alone is the contract suite's.)
  */
 class StripedLockingTest {
 
@@ -61,6 +65,46 @@ class StripedLockingTest {
             // Another thread gets the stripe afterwards: the call left nothing locked.
             runConcurrently(1, 1, call -> backend.acquire(List.of(second)));
             assertThat(backend.peek(List.of(second)).outcome(0).remaining()).isEqualTo(998);
+        }
+    }
+
+    /**
+     * Calls of one limit take permits without a lock ({@link SharedLimitState}) while multi-limit calls hold the same
+     * state under the lock: together they admit exactly the limit, and the multi-limit calls admitted consumed from
+     * their other limit, the refused ones from neither.
+     */
+    @ParameterizedTest
+    @EnumSource(value = Algorithm.class, names = {"FIXED_WINDOW", "TOKEN_BUCKET", "GCRA"})
+    void oneLimitCallsWithoutTheLockAndMultiLimitCallsOnOneStateAdmitExactlyTheLimit(Algorithm algorithm)
+            throws Exception {
+        // The manual clock stands still: nothing refills, so exactly 600 calls have room.
+        LimitPolicy sixHundred = switch (algorithm) {
+            case TOKEN_BUCKET -> LimitPolicy.tokenBucket(600, 60_000, 600);
+            case GCRA -> LimitPolicy.gcra(600, 60_000, 600);
+            default -> LimitPolicy.window(algorithm, 600, 60_000);
+        };
+        LimitRequest shared = new LimitRequest("shared", "p", sixHundred, 1);
+        LimitRequest other = new LimitRequest("other", "p", THOUSAND, 1);
+        try (InMemoryRateLimitBackend backend = new InMemoryRateLimitBackend(clock, 1_000)) {
+            AtomicInteger admitted = new AtomicInteger();
+            AtomicInteger admittedWithOther = new AtomicInteger();
+            runConcurrently(16, 100, call -> {
+                List<LimitRequest> limits = switch (call % 3) {
+                    case 0 -> List.of(shared, other);
+                    case 1 -> List.of(other, shared);
+                    default -> List.of(shared);
+                };
+                if (backend.acquire(limits).permitted()) {
+                    admitted.incrementAndGet();
+                    if (limits.size() == 2) {
+                        admittedWithOther.incrementAndGet();
+                    }
+                }
+            });
+            assertThat(admitted).hasValue(600);
+            RateLimitDecision after = backend.peek(List.of(shared, other));
+            assertThat(after.outcome(0).remaining()).isZero();
+            assertThat(after.outcome(1).remaining()).isEqualTo(1_000 - admittedWithOther.get());
         }
     }
 

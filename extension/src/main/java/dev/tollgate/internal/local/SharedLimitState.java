@@ -1,0 +1,60 @@
+package dev.tollgate.internal.local;
+
+import dev.tollgate.RateLimit.Algorithm;
+import dev.tollgate.internal.ratelimit.LimitOutcome;
+import dev.tollgate.internal.ratelimit.LimitPolicy;
+
+import java.time.InstantSource;
+
+/**
+ * A state that a call of one limit decides on without a lock, by one compare-and-set on what the state keeps
+ * ({@link FixedWindowCounter}, {@link TokenBucket}, {@link TheoreticalArrivalTime}): the interceptor's common call,
+ * many threads on one partition at once.
+ *
+ * <p>Three things send such a call to the backend's locked path instead ({@link #tryAcquire} answers {@code null}):
+ * <ul>
+ *     <li>a multi-limit call holds the state ({@link #freeze}): it checks all its limits and consumes all or none
+ *     under the stripe locks, and those locks exclude the locked path, so the two never interleave;</li>
+ *     <li>a fixed window that ended: the next window is a new counter, created and stored under the lock;</li>
+ *     <li>a call that could leave the state mattering later than the cache keeps it ({@link #expiresAtMillis}): the
+ *     locked path moves that moment and stores the state again.</li>
+ * </ul>
+ * The last is what makes the lock-free path safe against expiry: the cache may drop the state the moment it stops
+ * being kept, even while a thread that looked it up just before is still deciding on it, but whatever that thread
+ * takes stops mattering by then, so the fresh state that replaces it answers the same. Hence token buckets and GCRA
+ * are kept up to twice their longest reach ({@link #keepFrom}) rather than exactly until they are at rest: one store
+ * per reach, not one per call.
+ *
+ * <p>Of the {@link LimitState} methods, {@code hasRoom} and {@code consume} are called only on a frozen state or one
+ * not stored yet, which no other call changes; {@code describe} (a peek) at any time, as it reads the state once.
+ */
+abstract sealed class SharedLimitState implements LimitState permits FixedWindowCounter, TokenBucket,
+        TheoreticalArrivalTime {
+
+    /** The sign bit of a state kept in a long: set while a multi-limit call holds the state. */
+    static final long FROZEN = Long.MIN_VALUE;
+
+    /** The algorithm whose state this is: a policy changed by a redeployment may name another. */
+    abstract Algorithm algorithm();
+
+    /**
+     * Takes {@code cost} permits if there is room, atomically against every other call, and reports the state after;
+     * or reports the refusal. Reads the clock itself, after what the state keeps, so that calls on one state see
+     * non-decreasing times in the order they take effect. {@code null} if this call must be decided under the lock
+     * (see above).
+     */
+    abstract LimitOutcome tryAcquire(LimitPolicy policy, long cost, InstantSource clock);
+
+    /**
+     * Under the lock, before {@link #tryAcquire}: keeps the state long enough for calls from {@code now} on.
+     * Whether the moment it is kept until moved, so that the state must be stored again.
+     */
+    boolean keepFrom(LimitPolicy policy, long now) {
+        return false;
+    }
+
+    /** Under the stripe lock: makes lock-free calls wait for the lock until {@link #thaw}. */
+    abstract void freeze();
+
+    abstract void thaw();
+}

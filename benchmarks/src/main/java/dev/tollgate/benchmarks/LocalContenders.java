@@ -1,5 +1,7 @@
 package dev.tollgate.benchmarks;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.tollgate.RateLimit.Algorithm;
 import dev.tollgate.internal.local.InMemoryRateLimitBackend;
 import dev.tollgate.internal.ratelimit.LimitPolicy;
@@ -12,6 +14,8 @@ import io.github.resilience4j.ratelimiter.RateLimiterConfig;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * The in-process contenders: Tollgate's in-memory backend (its {@code CONCURRENCY} limit: {@link ConcurrentCalls}),
@@ -31,6 +35,9 @@ final class LocalContenders {
             case "tollgate-concurrency" -> new ConcurrentCalls(new InMemoryRateLimitBackend(), partitions);
             case "bucket4j" -> new Bucket4jLocal(partitions, limit);
             case "resilience4j" -> new Resilience4j(partitions, limit);
+            case "bucket4j-cache" -> new PerKeyCache<>(partitions, limit, key -> bucket(limit), b -> b.tryConsume(1));
+            case "resilience4j-cache" -> new PerKeyCache<>(partitions, limit,
+                    key -> RateLimiter.of(key, resilience4jConfig(limit)), RateLimiter::acquirePermission);
             default -> throw new IllegalArgumentException("Unknown in-memory contender " + name);
         };
     }
@@ -63,16 +70,61 @@ final class LocalContenders {
         }
     }
 
+    /**
+     * A peer's limiter per key kept as an application keeps one per user or client: found by its key (the same
+     * string the Redis peers get: limiter and partition joined) in a Caffeine cache, bounded and expiring a window
+     * after its last use, created on first use. The bare contenders ({@code bucket4j}, {@code resilience4j}) find theirs
+     * by index in an array, which no application keyed by user can do; Tollgate's engine always looks its state up by
+     * (limiter, partition) in its store, so this is the like-for-like comparison for keyed limits.
+     */
+    static final class PerKeyCache<L> implements Contender {
+        private final String[] keys;
+        private final Cache<String, L> limiters;
+        private final Function<String, L> create;
+        private final Predicate<L> decide;
+
+        PerKeyCache(String[] partitions, Policy limit, Function<String, L> create, Predicate<L> decide) {
+            keys = new String[partitions.length];
+            for (int i = 0; i < partitions.length; i++) {
+                keys[i] = Keys.peerName(partitions[i]);
+            }
+            limiters = Caffeine.newBuilder().maximumSize(100_000).expireAfterAccess(limit.window()).build();
+            this.create = create;
+            this.decide = decide;
+        }
+
+        @Override
+        public boolean decide(int index) {
+            return decide.test(limiters.get(keys[index], create));
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    private static Bucket bucket(Policy limit) {
+        return Bucket.builder()
+                .addLimit(BandwidthBuilder.builder().capacity(limit.permits())
+                        .refillGreedy(limit.permits(), limit.window()).build())
+                .build();
+    }
+
+    private static RateLimiterConfig resilience4jConfig(Policy limit) {
+        return RateLimiterConfig.custom()
+                .limitForPeriod((int) limit.permits())
+                .limitRefreshPeriod(limit.window())
+                .timeoutDuration(Duration.ZERO)
+                .build();
+    }
+
     static final class Bucket4jLocal implements Contender {
         private final Bucket[] buckets;
 
         Bucket4jLocal(String[] partitions, Policy limit) {
             buckets = new Bucket[partitions.length];
             for (int i = 0; i < partitions.length; i++) {
-                buckets[i] = Bucket.builder()
-                        .addLimit(BandwidthBuilder.builder().capacity(limit.permits())
-                                .refillGreedy(limit.permits(), limit.window()).build())
-                        .build();
+                buckets[i] = bucket(limit);
             }
         }
 
@@ -90,11 +142,7 @@ final class LocalContenders {
         private final RateLimiter[] limiters;
 
         Resilience4j(String[] partitions, Policy limit) {
-            RateLimiterConfig config = RateLimiterConfig.custom()
-                    .limitForPeriod((int) limit.permits())
-                    .limitRefreshPeriod(limit.window())
-                    .timeoutDuration(Duration.ZERO)
-                    .build();
+            RateLimiterConfig config = resilience4jConfig(limit);
             limiters = new RateLimiter[partitions.length];
             for (int i = 0; i < partitions.length; i++) {
                 limiters[i] = RateLimiter.of(Keys.peerName(partitions[i]), config);

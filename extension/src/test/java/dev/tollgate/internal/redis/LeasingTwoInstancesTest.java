@@ -36,8 +36,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  * <p>Each admission is counted in the window of the wall clock it happened in (the same clock as the server's: both
  * run on this machine), so a permit leased in one window and spent in the next counts in the next, which then admits
  * more than the limit (the test fails so if a fixed window's lease is allowed to outlive its window by 300 ms). A call
- * that started in one window and ended in the next is counted in the one its decision names: the window ending
- * {@code reset} after it ended, rounded to a window boundary and kept within the two.
+ * that started in one window and ended in the next is counted in the one its decision names. Its permit was taken at
+ * some instant {@code take} between the two, and its {@code reset} counts from then to the end of the window its lease
+ * was granted in, less the lease's trip to Redis (a lease expires early rather than late): that window is the first
+ * boundary at or after {@code take + reset}. Only {@code before} and {@code after} are known, so the call is counted
+ * there when {@code before + reset} and {@code after + reset} name the same boundary; otherwise (the thread was held up
+ * between taking its permit and returning, e.g. by a pause of the whole JVM on a loaded machine) it is ambiguous, is
+ * counted in no window, and is reported (for under-admission it counts as admitted).
  *
  * <p>A refused caller pauses a millisecond before asking again, as a client honouring {@code Retry-After} would pause
  * longer: demand stays far above the limit (32 callers), and 32 threads spinning on refusals do not starve the two
@@ -70,6 +75,7 @@ class LeasingTwoInstancesTest {
                 1, null, true);
         Map<Long, LongAdder> admittedByWindowEnd = new ConcurrentSkipListMap<>();
         AtomicLong straddling = new AtomicLong();
+        AtomicLong ambiguous = new AtomicLong();
         AtomicLong refused = new AtomicLong();
         // Start on a window boundary, a little after it so that the first window is whole.
         long startAt = (System.currentTimeMillis() / WINDOW + 2) * WINDOW + 5;
@@ -114,9 +120,14 @@ class LeasingTwoInstancesTest {
                             long end = first;
                             if (last != first) {
                                 straddling.incrementAndGet();
-                                long named = Math.round((after + decision.outcome(0).resetMillis()) / (double) WINDOW)
-                                        * WINDOW;
-                                end = Math.max(first, Math.min(last, named));
+                                long reset = decision.outcome(0).resetMillis();
+                                long earliest = Math.max(first, Math.min(last, boundaryAtOrAfter(before + reset)));
+                                long latest = Math.max(first, Math.min(last, boundaryAtOrAfter(after + reset)));
+                                if (earliest != latest) {
+                                    ambiguous.incrementAndGet();
+                                    continue;
+                                }
+                                end = earliest;
                             }
                             admittedByWindowEnd.computeIfAbsent(end, e -> new LongAdder()).increment();
                         }
@@ -141,7 +152,8 @@ class LeasingTwoInstancesTest {
             boolean busy = busy(window.getKey() - WINDOW);
             report.append(String.format("window ending %d: %d admitted%s%n", window.getKey(), admitted,
                     !whole ? " (partly covered)" : busy ? "" : " (quiet)"));
-            assertThat(admitted).as("admitted in the window ending at %d", window.getKey()).isLessThanOrEqualTo(LIMIT);
+            assertThat(admitted).as("admitted in the window ending at %d (%d admissions ambiguous)", window.getKey(),
+                    ambiguous.get()).isLessThanOrEqualTo(LIMIT);
             if (whole && busy) {
                 full++;
                 under += LIMIT - admitted;
@@ -151,14 +163,22 @@ class LeasingTwoInstancesTest {
                         .isLessThan(LIMIT);
             }
         }
-        double underPercent = 100.0 * under / (full * LIMIT);
+        double underPercent = 100.0 * Math.max(0, under - ambiguous.get()) / (full * LIMIT);
         report.append(String.format("%d whole busy windows, %d quiet, %d refused calls, %d admissions across a"
-                + " boundary, under-admission in the busy ones %.3f %%%n", full, quiet, refused.get(), straddling.get(),
-                underPercent));
+                + " boundary (%d of them in no window: ambiguous), under-admission in the busy ones %.3f %%%n", full,
+                quiet, refused.get(), straddling.get(), ambiguous.get(), underPercent));
         System.out.print(report);
         assertThat(full).isGreaterThanOrEqualTo(WINDOWS / 2 - 1);
         assertThat(quiet).isGreaterThanOrEqualTo(WINDOWS / 2 - 1);
         assertThat(underPercent).as(report.toString()).isLessThanOrEqualTo(1.0);
+    }
+
+    /**
+     * The first window boundary at or after {@code millis}, allowing 2 ms for rounding: a reset is whole milliseconds
+     * rounded up, and the wall clock read around the call ticks in milliseconds.
+     */
+    private static long boundaryAtOrAfter(long millis) {
+        return Math.floorDiv(millis - 2 + WINDOW - 1, WINDOW) * WINDOW;
     }
 
     /** Whether the window that {@code millis} falls in is a busy one. */

@@ -1,30 +1,32 @@
 package dev.tollgate.internal.redis;
 
+import dev.tollgate.Idempotent;
+import dev.tollgate.RateLimit;
 import dev.tollgate.RateLimit.Algorithm;
+import dev.tollgate.internal.metrics.GuardMetrics;
 import dev.tollgate.internal.ratelimit.LimitOutcome;
 import dev.tollgate.internal.ratelimit.LimitPolicy;
 import dev.tollgate.internal.ratelimit.LimitRequest;
 import dev.tollgate.internal.ratelimit.RateLimitDecision;
-import dev.tollgate.internal.resilience.BackendUnavailableException;
-import dev.tollgate.testing.RedisInspector;
-import dev.tollgate.testing.RedisProcess;
-import org.junit.jupiter.api.AfterAll;
+import dev.tollgate.internal.resilience.BackendCircuit;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntSupplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Permit leasing against real Redis, whatever its topology: exact counts under many simultaneous callers,
@@ -71,6 +73,16 @@ abstract class PermitLeasingContract {
      */
     RedisRateLimitBackend backend() {
         RedisRateLimitBackend backend = RedisRateLimitBackend.connect(settings());
+        backends.add(backend);
+        backend.acquire(List.of(leased("warm-up", LimitPolicy.tokenBucket(1000, DAY, 1000))));
+        return backend;
+    }
+
+    /** A backend as {@link #backend()}, whose leases are counted in {@code metrics}. */
+    RedisRateLimitBackend backend(GuardMetrics metrics) {
+        RedisSettings settings = settings();
+        RedisRateLimitBackend backend = new RedisRateLimitBackend(RedissonClients.create(settings), true,
+                settings.keyPrefix(), settings.operationTimeout(), BackendCircuit.none(), metrics);
         backends.add(backend);
         backend.acquire(List.of(leased("warm-up", LimitPolicy.tokenBucket(1000, DAY, 1000))));
         return backend;
@@ -175,6 +187,83 @@ abstract class PermitLeasingContract {
         // At most remaining / 2 (less as the hour goes on), at least the call's cost.
         assertThat(windowCount(request)).isBetween(1L, 500L);
         assertThat(outcome.remaining()).isEqualTo(999);
+    }
+
+    @Test
+    void leasesThePermitsTheyTookAndThePermitsGivenBackAreCountedPerLimiter() {
+        LeaseCounts metrics = new LeaseCounts();
+        RedisRateLimitBackend backend = backend(metrics);
+        LimitRequest bucket = leased("countedBucket", LimitPolicy.tokenBucket(1000, DAY, 1000));
+        for (int i = 0; i < 10; i++) {
+            assertThat(backend.acquire(List.of(bucket)).permitted()).isTrue();
+        }
+        // One instance leases half of the bucket, and the 10 calls spend from that one lease.
+        assertThat(metrics.leases).containsEntry("countedBucket", 1L);
+        assertThat(metrics.leased).containsEntry("countedBucket", 500L);
+        assertThat(metrics.returned).doesNotContainKey("countedBucket");
+        // A refused lease (nothing left in Redis) leases nothing and is not counted.
+        LimitRequest tiny = leased("countedTiny", LimitPolicy.window(Algorithm.FIXED_WINDOW, 1, HOUR));
+        assertThat(backend.acquire(List.of(tiny)).permitted()).isTrue();
+        assertThat(backend.acquire(List.of(tiny)).permitted()).isFalse();
+        assertThat(metrics.leases).containsEntry("countedTiny", 1L);
+        assertThat(metrics.leased).containsEntry("countedTiny", 1L);
+        backend.close();
+        // Closing gives the 490 unspent permits back, and Redis takes them all (the bucket has room).
+        assertThat(metrics.returned).containsEntry("countedBucket", 490L).doesNotContainKey("countedTiny");
+    }
+
+    /** Counts only what leasing records, by limiter. */
+    private static final class LeaseCounts implements GuardMetrics {
+        final Map<String, Long> leases = new ConcurrentHashMap<>();
+        final Map<String, Long> leased = new ConcurrentHashMap<>();
+        final Map<String, Long> returned = new ConcurrentHashMap<>();
+
+        @Override
+        public void recordLease(String limiter, long permits) {
+            leases.merge(limiter, 1L, Long::sum);
+            leased.merge(limiter, permits, Long::sum);
+        }
+
+        @Override
+        public void recordReturnedPermits(String limiter, long permits) {
+            returned.merge(limiter, permits, Long::sum);
+        }
+
+        @Override
+        public void recordPersistentViolator(String limiter) {
+        }
+
+        @Override
+        public void register(Collection<String> limiters) {
+        }
+
+        @Override
+        public void record(String limiter, boolean permitted) {
+        }
+
+        @Override
+        public void registerIdempotency(Collection<String> scopes) {
+        }
+
+        @Override
+        public void recordIdempotency(String scope, String result) {
+        }
+
+        @Override
+        public void registerBackend(String backend, IntSupplier breakerState) {
+        }
+
+        @Override
+        public void recordBackendCall(long nanos, boolean failed) {
+        }
+
+        @Override
+        public void recordFallback(RateLimit.FailureMode mode) {
+        }
+
+        @Override
+        public void recordIdempotencyFallback(Idempotent.FailureMode mode) {
+        }
     }
 
     @Test

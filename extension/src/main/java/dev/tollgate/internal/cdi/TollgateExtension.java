@@ -268,7 +268,7 @@ public class TollgateExtension implements Extension {
             metrics.registerBackend("redis", circuit::state);
             RedissonClient client = RedissonClients.create(redis.get());
             Duration timeout = redis.get().operationTimeout();
-            backend = new RedisRateLimitBackend(client, true, redis.get().keyPrefix(), timeout, circuit);
+            backend = new RedisRateLimitBackend(client, true, redis.get().keyPrefix(), timeout, circuit, metrics);
             store = new RedisIdempotencyStore(client, false, redis.get().keyPrefix(), timeout, circuit);
             fallback = new RateLimitFallback(new InMemoryRateLimitBackend(), localShare, metrics);
         } else {

@@ -44,6 +44,18 @@ public interface GuardMetrics {
      */
     String PERSISTENT_VIOLATORS = "tollgate.ratelimit.persistent.violators.total";
 
+    /**
+     * Permit leasing: lease script calls that granted permits, tagged {@code limiter}; created at a limiter's first
+     * lease, since only leased limiters have any.
+     */
+    String LEASES = "tollgate.ratelimit.leases.total";
+
+    /** Permits those leases took from Redis, tagged {@code limiter}. */
+    String LEASED_PERMITS = "tollgate.ratelimit.leased.permits.total";
+
+    /** Unspent leased permits given back that Redis took back, tagged {@code limiter}. */
+    String RETURNED_PERMITS = "tollgate.ratelimit.returned.permits.total";
+
     /** Whether this implementation can count here; checked once at deployment. */
     default boolean available() {
         return true;
@@ -82,6 +94,12 @@ public interface GuardMetrics {
     /** Counts one idempotent call handled by {@code mode} because the store was unavailable. */
     void recordIdempotencyFallback(Idempotent.FailureMode mode);
 
+    /** Counts one lease of {@code limiter} that Redis granted, of {@code permits} (at least 1). */
+    void recordLease(String limiter, long permits);
+
+    /** Counts {@code permits} (at least 1) of {@code limiter}'s unspent leased permits that Redis took back. */
+    void recordReturnedPermits(String limiter, long permits);
+
     /** Counts nothing. */
     GuardMetrics NONE = new GuardMetrics() {
         @Override
@@ -118,6 +136,14 @@ public interface GuardMetrics {
 
         @Override
         public void recordIdempotency(String scope, String result) {
+        }
+
+        @Override
+        public void recordLease(String limiter, long permits) {
+        }
+
+        @Override
+        public void recordReturnedPermits(String limiter, long permits) {
         }
     };
 }

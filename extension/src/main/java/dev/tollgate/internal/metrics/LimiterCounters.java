@@ -25,8 +25,13 @@ abstract class LimiterCounters<R, C> implements GuardMetrics {
     private record Pair<C>(C permitted, C rejected) {
     }
 
+    private record Leasing<C>(C leases, C leased, C returned) {
+    }
+
     private final Map<String, Pair<C>> counters = new ConcurrentHashMap<>();
     private final Map<String, C> persistentViolators = new ConcurrentHashMap<>();
+    /** Leasing counters by limiter: {@link GuardMetrics#LEASES}, {@link GuardMetrics#LEASED_PERMITS}, returned. */
+    private final Map<String, Leasing<C>> leasing = new ConcurrentHashMap<>();
     /** Idempotency counters by scope, then result. */
     private final Map<String, Map<String, C>> idempotency = new ConcurrentHashMap<>();
     private volatile R registry;
@@ -46,6 +51,9 @@ abstract class LimiterCounters<R, C> implements GuardMetrics {
     protected abstract C idempotencyCounter(R registry, String scope, String result);
 
     protected abstract void increment(C counter);
+
+    /** Adds {@code amount} (at least 1) to {@code counter}. */
+    protected abstract void increment(C counter, long amount);
 
     /** A counter called {@code name} with one tag. */
     protected abstract C taggedCounter(R registry, String name, String description, String tag, String value);
@@ -160,6 +168,29 @@ abstract class LimiterCounters<R, C> implements GuardMetrics {
         return persistentViolators.computeIfAbsent(limiter, name -> taggedCounter(registry(), PERSISTENT_VIOLATORS,
                 "Partitions refused more than tollgate.violations.persistent-threshold times in one violation period",
                 "limiter", name));
+    }
+
+    @Override
+    public void recordLease(String limiter, long permits) {
+        Leasing<C> counters = leasingOf(limiter);
+        increment(counters.leases());
+        increment(counters.leased(), permits);
+    }
+
+    @Override
+    public void recordReturnedPermits(String limiter, long permits) {
+        increment(leasingOf(limiter).returned(), permits);
+    }
+
+    private Leasing<C> leasingOf(String limiter) {
+        return leasing.computeIfAbsent(limiter, name -> {
+            R registry = registry();
+            return new Leasing<>(
+                    taggedCounter(registry, LEASES, "Permit leases Redis granted", "limiter", name),
+                    taggedCounter(registry, LEASED_PERMITS, "Permits leased from Redis", "limiter", name),
+                    taggedCounter(registry, RETURNED_PERMITS, "Unspent leased permits Redis took back", "limiter",
+                            name));
+        });
     }
 
     @Override

@@ -56,6 +56,11 @@ public class MicroProfileGuardMetrics extends LimiterCounters<MetricRegistry, Co
     }
 
     @Override
+    protected void increment(Counter counter, long amount) {
+        counter.inc(amount);
+    }
+
+    @Override
     protected Counter taggedCounter(MetricRegistry registry, String name, String description, String tag,
                                     String value) {
         return registry.counter(metadata(name, description), new Tag(tag, value));

@@ -50,6 +50,11 @@ public class MicrometerGuardMetrics extends LimiterCounters<MeterRegistry, Count
     }
 
     @Override
+    protected void increment(Counter counter, long amount) {
+        counter.increment(amount);
+    }
+
+    @Override
     protected Counter taggedCounter(MeterRegistry registry, String name, String description, String tag,
                                     String value) {
         return registry.counter(name, tag, value);

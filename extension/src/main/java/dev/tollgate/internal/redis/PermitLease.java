@@ -22,11 +22,14 @@ final class PermitLease {
     private final PermitLeases owner;
     private final LimitPolicy policy;
     private final String key;
+    /** The limiter's name, what the lease metrics are tagged with. */
+    private final String limiter;
     private volatile LeaseGrant grant;
     private final AtomicReference<CompletableFuture<LeaseGrant>> refill = new AtomicReference<>();
 
-    PermitLease(PermitLeases owner, LimitPolicy policy, String key) {
+    PermitLease(PermitLeases owner, LimitPolicy policy, String key, String limiter) {
         this.owner = owner;
+        this.limiter = limiter;
         this.policy = policy;
         this.key = key;
     }
@@ -78,7 +81,7 @@ final class PermitLease {
             long now = System.nanoTime();
             long unspent = current.drain();
             if (unspent > 0 && (current.live(now) || policy.algorithm() == Algorithm.TOKEN_BUCKET)) {
-                owner.giveBack(policy, key, unspent, current.window());
+                owner.giveBack(limiter, policy, key, unspent, current.window());
             }
         }
     }
@@ -116,7 +119,7 @@ final class PermitLease {
         long sent = System.nanoTime();
         CompletableFuture<LeaseScript.Reply> reply;
         try {
-            reply = owner.lease(policy, key, cost);
+            reply = owner.lease(limiter, policy, key, cost);
         } catch (RuntimeException e) {
             refill.set(null);
             mine.completeExceptionally(e);
@@ -150,7 +153,7 @@ final class PermitLease {
             if (sameWindow) {
                 carried = unspent;
             } else if (unspent > 0 && policy.algorithm() == Algorithm.TOKEN_BUCKET) {
-                owner.giveBack(policy, key, unspent, 0);
+                owner.giveBack(limiter, policy, key, unspent, 0);
             }
         }
         long expires = policy.algorithm() == Algorithm.FIXED_WINDOW

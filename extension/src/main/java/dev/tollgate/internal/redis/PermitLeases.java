@@ -3,6 +3,7 @@ package dev.tollgate.internal.redis;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.RemovalCause;
+import dev.tollgate.internal.metrics.GuardMetrics;
 import dev.tollgate.internal.ratelimit.LimitPolicy;
 import dev.tollgate.internal.ratelimit.LimitRequest;
 import dev.tollgate.internal.resilience.BackendCircuit;
@@ -55,6 +56,8 @@ final class PermitLeases implements AutoCloseable {
 
     private final LeaseScript script;
     private final BackendCircuit circuit;
+    /** Where leases granted and permits taken back are counted. */
+    private final GuardMetrics metrics;
     private final long timeoutMillis;
     /** This instance's id among the lessees of a partition: random, so two instances never share one. */
     private final String instance;
@@ -64,9 +67,10 @@ final class PermitLeases implements AutoCloseable {
     private record LeaseKey(String key, LimitPolicy policy) {
     }
 
-    PermitLeases(RedissonClient client, Duration timeout, BackendCircuit circuit) {
+    PermitLeases(RedissonClient client, Duration timeout, BackendCircuit circuit, GuardMetrics metrics) {
         this.script = new LeaseScript(client, timeout, circuit);
         this.circuit = circuit;
+        this.metrics = metrics;
         this.timeoutMillis = timeout.toMillis();
         this.instance = randomId();
         this.leases = Caffeine.newBuilder()
@@ -93,7 +97,8 @@ final class PermitLeases implements AutoCloseable {
     }
 
     private PermitLease lease(LimitRequest request, String key) {
-        return leases.get(new LeaseKey(key, request.policy()), k -> new PermitLease(this, k.policy(), k.key()));
+        return leases.get(new LeaseKey(key, request.policy()), k -> new PermitLease(this, k.policy(), k.key(),
+                request.limiter()));
     }
 
     /**
@@ -101,13 +106,16 @@ final class PermitLeases implements AutoCloseable {
      *
      * @throws dev.tollgate.internal.resilience.CircuitOpenException at once while the breaker is open
      */
-    CompletableFuture<LeaseScript.Reply> lease(LimitPolicy policy, String key, long cost) {
+    CompletableFuture<LeaseScript.Reply> lease(String limiter, LimitPolicy policy, String key, long cost) {
         long start = circuit.permit();
         return script.lease(policy, key, cost, instance, LARGEST_LEASE, ACTIVE_MILLIS)
                 .orTimeout(timeoutMillis, TimeUnit.MILLISECONDS)
                 .whenComplete((reply, failure) -> {
                     if (failure == null) {
                         circuit.succeeded(start);
+                        if (reply.granted() > 0) {
+                            metrics.recordLease(limiter, reply.granted());
+                        }
                     } else {
                         circuit.failed(start, failure);
                     }
@@ -135,10 +143,16 @@ final class PermitLeases implements AutoCloseable {
     }
 
     /** Gives unspent permits back to Redis without waiting; a failure loses them (under-admission only). */
-    void giveBack(LimitPolicy policy, String key, long permits, long window) {
+    void giveBack(String limiter, LimitPolicy policy, String key, long permits, long window) {
         CompletableFuture<Long> back;
         try {
-            back = script.giveBack(policy, key, permits, window).orTimeout(timeoutMillis, TimeUnit.MILLISECONDS);
+            back = script.giveBack(policy, key, permits, window).orTimeout(timeoutMillis, TimeUnit.MILLISECONDS)
+                    .whenComplete((taken, failure) -> {
+                        // What Redis took back: a fixed window's permits of a window that ended are not.
+                        if (taken != null && taken > 0) {
+                            metrics.recordReturnedPermits(limiter, taken);
+                        }
+                    });
         } catch (RuntimeException e) {
             return; // the client is shut down already: the permits stay consumed until the window or bucket says
         }

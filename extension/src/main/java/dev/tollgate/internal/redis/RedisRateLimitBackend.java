@@ -5,6 +5,7 @@ import dev.tollgate.internal.ratelimit.LimitRequest;
 import dev.tollgate.internal.ratelimit.RateLimitBackend;
 import dev.tollgate.internal.ratelimit.RateLimitDecision;
 import dev.tollgate.internal.redis.RateLimitScript.Call;
+import dev.tollgate.internal.metrics.GuardMetrics;
 import dev.tollgate.internal.resilience.BackendCircuit;
 import dev.tollgate.internal.resilience.BackendUnavailableException;
 import org.redisson.api.RedissonClient;
@@ -97,6 +98,21 @@ public final class RedisRateLimitBackend implements RateLimitBackend {
      */
     public RedisRateLimitBackend(RedissonClient client, boolean ownsClient, String keyPrefix, Duration timeout,
                                  BackendCircuit circuit, boolean batching) {
+        this(client, ownsClient, keyPrefix, timeout, circuit, batching, GuardMetrics.NONE);
+    }
+
+    /**
+     * @param circuit as above
+     * @param metrics where permit leases are counted ({@link GuardMetrics#LEASES} and the permits leased and given
+     *                back)
+     */
+    public RedisRateLimitBackend(RedissonClient client, boolean ownsClient, String keyPrefix, Duration timeout,
+                                 BackendCircuit circuit, GuardMetrics metrics) {
+        this(client, ownsClient, keyPrefix, timeout, circuit, true, metrics);
+    }
+
+    private RedisRateLimitBackend(RedissonClient client, boolean ownsClient, String keyPrefix, Duration timeout,
+                                  BackendCircuit circuit, boolean batching, GuardMetrics metrics) {
         this.client = client;
         this.ownsClient = ownsClient;
         this.cluster = client.getConfig().isClusterConfig();
@@ -111,7 +127,7 @@ public final class RedisRateLimitBackend implements RateLimitBackend {
         this.server = cluster || !batching ? null : batcher();
         this.releases = new ConcurrencyReleases(client, timeout, circuit, cluster, batching, MAX_IN_FLIGHT,
                 MAX_BATCH);
-        this.leases = new PermitLeases(client, timeout, circuit);
+        this.leases = new PermitLeases(client, timeout, circuit, metrics);
     }
 
     /** The Redisson client, shared with the idempotency store and the violation rankings of the same connection. */

@@ -2,8 +2,12 @@ package dev.tollgate.internal.cdi;
 
 import dev.tollgate.RateLimit;
 import dev.tollgate.RateLimitExceededException;
+import dev.tollgate.internal.metrics.GuardMetrics;
 import dev.tollgate.testing.RedisProcess;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Produces;
 import org.junit.jupiter.api.Test;
 
 import java.time.temporal.ChronoUnit;
@@ -21,7 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * {@code @RateLimit(leasing = true)} through the interceptor, in Weld SE, on a real redis-server: many simultaneous
- * callers get exactly the limit, by the annotation and by the global key.
+ * callers get exactly the limit, by the annotation and by the global key; and the leases are counted in Micrometer.
  */
 class LeasedRateLimitTest {
 
@@ -50,16 +54,37 @@ class LeasedRateLimitTest {
         }
     }
 
+    @ApplicationScoped
+    public static class Registry {
+        static final SimpleMeterRegistry REGISTRY = new SimpleMeterRegistry();
+
+        @Produces
+        MeterRegistry registry() {
+            return REGISTRY;
+        }
+    }
+
     @Test
     void manyCallersGetExactlyTheLimit() throws Exception {
         try (RedisProcess redis = RedisProcess.start();
              var container = TollgateContainer.start(Map.of("tollgate.redis.address", redis.address()),
-                     Search.class)) {
+                     Search.class, Registry.class)) {
             Search search = container.bean(Search.class);
             assertThat(admitted(search::query)).isEqualTo(LIMIT);
             assertThat(search.runs()).isEqualTo(LIMIT);
             assertThat(leasedKeys(redis)).isEqualTo(1);
+            // A lease takes at most half of what remains, so the limit took several; demand exceeds the limit, so
+            // every permit leased was spent and none went back (the hour-long window does not end meanwhile).
+            assertThat(count(GuardMetrics.LEASES, "leased-search")).isGreaterThanOrEqualTo(2);
+            assertThat(count(GuardMetrics.LEASED_PERMITS, "leased-search")).isEqualTo(LIMIT);
+            assertThat(count(GuardMetrics.RETURNED_PERMITS, "leased-search")).isZero();
         }
+    }
+
+    /** A lease counter of {@code limiter}, -1 if it does not exist. */
+    private static double count(String name, String limiter) {
+        var counter = Registry.REGISTRY.find(name).tag("limiter", limiter).counter();
+        return counter == null ? -1 : counter.count();
     }
 
     @Test

@@ -130,8 +130,14 @@ if algorithm == 'F' then
     local count = tonumber(redis.call('GET', counter) or '0')
     local remaining = math.max(0, limit - count)
     local reset = window - (now % window)
+    -- What the instance is told is rounded down from the server's microseconds, not up from its milliseconds: the
+    -- lease expires there at most this long after it was sent, so never after the window's end (rounded up, a lease
+    -- could be spent for up to a millisecond of the next window). The counter's TTL keeps the rounded-up reset: it
+    -- must outlive the window, or a lease in its last millisecond would find it gone and start again from 0.
+    local micros = tonumber(time[1]) * 1000000 + tonumber(time[2])
+    local left = math.floor(((number + 1) * window * 1000 - micros) / 1000)
     if remaining < cost then
-        return { 0, remaining, reset, reset, reset, number }
+        return { 0, remaining, left, left, left, number }
     end
     local granted = size(remaining, reset / window)
     if count == 0 then
@@ -139,7 +145,7 @@ if algorithm == 'F' then
     else
         redis.call('INCRBY', counter, granted)
     end
-    return { granted, remaining - granted, reset, 0, reset, number }
+    return { granted, remaining - granted, left, 0, left, number }
 end
 
 local tokens = tokens_now(KEYS[1])

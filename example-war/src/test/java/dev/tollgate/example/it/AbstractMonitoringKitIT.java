@@ -39,8 +39,9 @@ import jakarta.json.JsonValue;
  * The monitoring kit of {@code server-config/monitoring/} against a real Prometheus (Debian's 2.42) scraping the
  * example on a real server: the example runs with Redis (so the backend's meters exist), Prometheus scrapes the server's
  * metrics endpoint and evaluates the shipped rules every second, the test drives refusals through the login limit (5 a
- * minute per client address), and then every query of the dashboard and of the rules must return data, and the
- * refusal-ratio alert must fire for {@code login}. A panel or rule that names a metric the server does not export
+ * minute per client address) and leases permits through the search limit (made a leased fixed window for this
+ * deployment, so that the permit leasing meters exist), and then every query of the dashboard and of the rules must
+ * return data, and the refusal-ratio alert must fire for {@code login}. A panel or rule that names a metric the server does not export
  * fails here.
  *
  * <p>What "returns data" means: a dashboard query is run as it is (Grafana's variables replaced, see
@@ -64,6 +65,9 @@ public abstract class AbstractMonitoringKitIT {
     static final int PERSISTENT_THRESHOLD = 10;
     static final String LIMITER = "login";
     static final int LOGINS = 20;
+    /** The search limit's annotation members, overridden through MicroProfile Config for this deployment. */
+    static final String SEARCH_LIMIT = "dev.tollgate.example.SearchResource/search/RateLimit/";
+    static final int SEARCHES = 3;
     static final Duration AWAIT = Duration.ofSeconds(30);
 
     @ArquillianResource
@@ -73,7 +77,8 @@ public abstract class AbstractMonitoringKitIT {
     static WebArchive monitoredWar() {
         return TestArchives.withConfig(TestArchives.exampleWar(ARCHIVE),
                 "tollgate.redis.address=" + RedisForTestClass.start().address(),
-                "tollgate.violations.persistent-threshold=" + PERSISTENT_THRESHOLD);
+                "tollgate.violations.persistent-threshold=" + PERSISTENT_THRESHOLD,
+                SEARCH_LIMIT + "algorithm=FIXED_WINDOW", SEARCH_LIMIT + "leasing=true");
     }
 
     /** Where the server serves metrics as Prometheus text, as an operator would have Prometheus scrape it. */
@@ -105,6 +110,10 @@ public abstract class AbstractMonitoringKitIT {
             System.out.println(LOGINS + " logins: status -> count " + statuses);
             // the first five are permitted (and answered 401: wrong password), the rest refused
             assertThat(statuses).containsOnlyKeys(401, 429).containsEntry(429, LOGINS - 5);
+            // A few searches on the free plan (10 a minute): permitted from a lease
+            for (int search = 0; search < SEARCHES; search++) {
+                assertThat(search().statusCode()).as("search %d", search + 1).isEqualTo(200);
+            }
 
             List<Query> queries = new ArrayList<>(MonitoringKit.dashboardQueries());
             queries.addAll(rules);
@@ -193,6 +202,11 @@ public abstract class AbstractMonitoringKitIT {
                 throw new IllegalStateException(e);
             }
         }
+    }
+
+    private HttpResponse<String> search() {
+        return Http.send(HttpRequest.newBuilder(Http.resolve(base, "api/search?q=tollgate"))
+                .header("X-Api-Key", "key-alice").GET());
     }
 
     private HttpResponse<String> login() {

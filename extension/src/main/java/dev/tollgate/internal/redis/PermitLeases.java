@@ -49,7 +49,10 @@ final class PermitLeases implements AutoCloseable {
     static final long BUCKET_LEASE_MILLIS = 1000;
     /** How long an instance counts as taking leases of a partition after its last lease. */
     static final long ACTIVE_MILLIS = 10_000;
-    /** A lease unused this long is evicted and its unspent permits given back: an idle instance holds nothing long. */
+    /**
+     * A lease unused this long is evicted and its unspent permits given back, at the next leased call of this instance
+     * (Caffeine's maintenance runs on calling threads; no timer runs).
+     */
     static final long IDLE_MILLIS = 2_000;
     /** Leases held at most (each a few hundred bytes); beyond, the least used are evicted and given back. */
     static final long MAX_LEASES = 10_000;

@@ -3,13 +3,10 @@ package dev.tollgate.internal.cdi;
 import dev.tollgate.RateLimit;
 import dev.tollgate.internal.ratelimit.GuardedMethod;
 import jakarta.annotation.Priority;
-import jakarta.enterprise.context.control.RequestContextController;
-import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import jakarta.interceptor.AroundInvoke;
 import jakarta.interceptor.Interceptor;
 import jakarta.interceptor.InvocationContext;
-import jakarta.security.enterprise.SecurityContext;
 
 /**
  * Applies the {@link RateLimit}s of a method: looks the method up, builds the {@link InterceptedCall} and hands both
@@ -19,6 +16,9 @@ import jakarta.security.enterprise.SecurityContext;
  * refused call costs nothing else, and before Jakarta Concurrency's {@code @Asynchronous}
  * ({@code PLATFORM_BEFORE + 5}), so that an asynchronous method is decided on its caller's thread, where the HTTP
  * request is.
+ *
+ * <p>An instance is created with every instance of an intercepted bean (with every HTTP request, for a request-scoped
+ * resource), so it has a single injection point, resolved to the same object each time ({@link InterceptorServices}).
  */
 @RateLimit(limit = 1)
 @Interceptor
@@ -26,21 +26,16 @@ import jakarta.security.enterprise.SecurityContext;
 public class RateLimitInterceptor {
 
     @Inject
-    RateLimitRuntime runtime;
-
-    @Inject
-    Instance<SecurityContext> security;
-
-    @Inject
-    Instance<RequestContextController> requestContexts;
+    InterceptorServices services;
 
     @AroundInvoke
     public Object guard(InvocationContext invocation) throws Exception {
+        RateLimitRuntime runtime = services.runtime();
         GuardedMethod method = runtime.method(invocation.getMethod());
         if (method == null) {
             return invocation.proceed();
         }
-        return runtime.guard().guard(method, InterceptedCall.of(invocation, method.shape(), security),
-                Proceeding.of(invocation, requestContexts));
+        return runtime.guard().guard(method, InterceptedCall.of(invocation, method.shape(), services.security()),
+                Proceeding.of(invocation, services.requestContexts()));
     }
 }

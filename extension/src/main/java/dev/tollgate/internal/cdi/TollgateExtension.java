@@ -132,6 +132,7 @@ public class TollgateExtension implements Extension {
 
     void registerTypes(@Observes BeforeBeanDiscovery event, BeanManager beans) {
         add(event, beans, RateLimitInterceptor.class);
+        add(event, beans, InterceptorServices.class);
         add(event, beans, IdempotentInterceptor.class);
         add(event, beans, RateLimitStatusBean.class);
         // Each of these is added only where its API exists: loading it elsewhere would fail the deployment.

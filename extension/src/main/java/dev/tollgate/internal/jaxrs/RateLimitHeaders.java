@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
 
 /**
  * Renders rate-limit response headers. Pure functions of their arguments; no clock is read here.
@@ -55,16 +56,25 @@ public final class RateLimitHeaders {
      */
     public static Map<String, String> render(RateLimitResult result, long decidedAtEpochMillis) {
         Map<String, String> headers = new LinkedHashMap<>();
-        if (result.limits().isEmpty()) {
-            return headers;
-        }
-        headers.put(RATE_LIMIT_POLICY, policy(result));
-        headers.put(RATE_LIMIT, rateLimit(result));
-        LimitOutcome legacy = result.decision().outcome(mostRestrictive(result));
-        headers.put(X_RATE_LIMIT_LIMIT, Long.toString(legacy.limit()));
-        headers.put(X_RATE_LIMIT_REMAINING, Long.toString(legacy.remaining()));
-        headers.put(X_RATE_LIMIT_RESET, Long.toString(resetEpochSeconds(legacy, decidedAtEpochMillis)));
+        render(result, decidedAtEpochMillis, headers::put);
         return headers;
+    }
+
+    /**
+     * The headers of {@link #render(RateLimitResult, long)}, in the same order, handed to {@code headers} one by one
+     * (the response filter writes them straight into the response, without a map in between).
+     */
+    public static void render(RateLimitResult result, long decidedAtEpochMillis,
+                              BiConsumer<String, String> headers) {
+        if (result.limits().isEmpty()) {
+            return;
+        }
+        headers.accept(RATE_LIMIT_POLICY, policy(result));
+        headers.accept(RATE_LIMIT, rateLimit(result));
+        LimitOutcome legacy = result.decision().outcome(mostRestrictive(result));
+        headers.accept(X_RATE_LIMIT_LIMIT, Long.toString(legacy.limit()));
+        headers.accept(X_RATE_LIMIT_REMAINING, Long.toString(legacy.remaining()));
+        headers.accept(X_RATE_LIMIT_RESET, Long.toString(resetEpochSeconds(legacy, decidedAtEpochMillis)));
     }
 
     /** {@code RateLimit-Policy}: {@code "name";q=<quota>;w=<window seconds>}, one member per limit. */

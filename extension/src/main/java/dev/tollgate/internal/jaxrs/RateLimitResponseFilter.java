@@ -9,7 +9,6 @@ import jakarta.ws.rs.container.ContainerResponseFilter;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.ext.Provider;
 
-import java.util.Map;
 
 /**
  * Adds the rate-limit headers to every response of a request in which a limit was decided: successful responses,
@@ -29,8 +28,7 @@ public class RateLimitResponseFilter implements ContainerResponseFilter {
             return;
         }
         MultivaluedMap<String, Object> headers = response.getHeaders();
-        Map<String, String> rendered = RateLimitHeaders.render(recorded.result(), recorded.decidedAtEpochMillis());
-        rendered.forEach((name, value) -> {
+        RateLimitHeaders.render(recorded.result(), recorded.decidedAtEpochMillis(), (name, value) -> {
             if (!headers.containsKey(name)) {
                 headers.add(name, value);
             }

@@ -258,13 +258,17 @@ public final class RateLimitEnforcer implements AutoCloseable {
 
         /** The permits an admitting acquire of {@code granted} took, renewed from now on. */
         private HeldPermits held(List<LimitRequest> granted) {
-            List<LimitRequest> held = new ArrayList<>(1);
+            List<LimitRequest> held = null;
             for (LimitRequest request : granted) {
                 if (request.holds()) {
+                    if (held == null) {
+                        // only calls with a CONCURRENCY limit hold anything: the others allocate nothing here
+                        held = new ArrayList<>(1);
+                    }
                     held.add(request);
                 }
             }
-            if (held.isEmpty()) {
+            if (held == null) {
                 return HeldPermits.NONE;
             }
             HeldPermits permits = new HeldPermits(decidedBy, held);

@@ -50,6 +50,20 @@ class RateLimitHeadersTest {
     }
 
     @Test
+    void headersHandedOneByOneAreThoseOfTheMapInItsOrder() {
+        RateLimitResult result = result(
+                List.of(sliding("burst", 10, 1_000), fixed("daily", 1_000, 86_400_000)),
+                permitted(10, 7, 800, 800), permitted(1_000, 958, 37_000_500, 37_000_500));
+        java.util.Map<String, String> handed = new java.util.LinkedHashMap<>();
+
+        RateLimitHeaders.render(result, DECIDED_AT, handed::put);
+        java.util.Map<String, String> mapped = RateLimitHeaders.render(result, DECIDED_AT);
+
+        assertThat(handed).containsExactlyEntriesOf(mapped);
+        assertThat(mapped).containsEntry("RateLimit-Policy", "\"burst\";q=10;w=1, \"daily\";q=1000;w=86400");
+    }
+
+    @Test
     void twoLimitsOneMemberEach() {
         RateLimitResult result = result(
                 List.of(sliding("burst", 10, 1_000), fixed("daily", 1_000, 86_400_000)),

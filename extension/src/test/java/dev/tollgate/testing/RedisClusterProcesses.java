@@ -76,23 +76,7 @@ public final class RedisClusterProcesses implements AutoCloseable {
             int servers = MASTERS * (1 + replicasPerMaster);
             List<Node> nodes = new ArrayList<>();
             for (int i = 0; i < servers; i++) {
-                int port = RedisServerProcess.freePort();
-                RedisServerProcess process = RedisServerProcess.start(executable,
-                        RedisServerProcess.newDirectory("cluster-" + i), port, String.join("\n",
-                                "port " + port,
-                                "cluster-enabled yes",
-                                "cluster-config-file nodes.conf",
-                                "cluster-node-timeout " + nodeTimeoutMillis,
-                                // a replica may take over however long ago it last heard from its master
-                                "cluster-replica-validity-factor 0"));
-                started.add(process);
-                try (RedisInspector inspector = new RedisInspector("127.0.0.1", port)) {
-                    String id = (String) inspector.call("CLUSTER", "MYID");
-                    // distinct epochs up front, as redis-cli --cluster create gives them, rather than leaving the
-                    // nodes to resolve a collision of epoch 0 among themselves
-                    inspector.call("CLUSTER", "SET-CONFIG-EPOCH", Integer.toString(i + 1));
-                    nodes.add(new Node(process, id));
-                }
+                nodes.add(startNode(executable, i, nodeTimeoutMillis, started));
             }
             List<Node> masters = List.copyOf(nodes.subList(0, MASTERS));
             List<Node> replicas = List.copyOf(nodes.subList(MASTERS, servers));
@@ -108,6 +92,42 @@ public final class RedisClusterProcesses implements AutoCloseable {
                 }
             }
             throw e;
+        }
+    }
+
+    /**
+     * Starts node {@code index} (added to {@code started}) and reads its id. A node whose first command fails (seen
+     * once in CI: the connection reset right after the port accepted) is stopped, its log printed, and started again
+     * on another port, at most three times in all.
+     */
+    private static Node startNode(Path executable, int index, long nodeTimeoutMillis,
+                                  List<RedisServerProcess> started) {
+        for (int attempt = 1; ; attempt++) {
+            int port = RedisServerProcess.freePort();
+            RedisServerProcess process = RedisServerProcess.start(executable,
+                    RedisServerProcess.newDirectory("cluster-" + index), port, String.join("\n",
+                            "port " + port,
+                            "cluster-enabled yes",
+                            "cluster-config-file nodes.conf",
+                            "cluster-node-timeout " + nodeTimeoutMillis,
+                            // a replica may take over however long ago it last heard from its master
+                            "cluster-replica-validity-factor 0"));
+            started.add(process);
+            try (RedisInspector inspector = new RedisInspector("127.0.0.1", port)) {
+                String id = (String) inspector.call("CLUSTER", "MYID");
+                // distinct epochs up front, as redis-cli --cluster create gives them, rather than leaving the
+                // nodes to resolve a collision of epoch 0 among themselves
+                inspector.call("CLUSTER", "SET-CONFIG-EPOCH", Integer.toString(index + 1));
+                return new Node(process, id);
+            } catch (UncheckedIOException e) {
+                System.err.println("Cluster node " + index + " on port " + port + " failed its first command (attempt "
+                        + attempt + "): " + e + "; alive: " + process.isAlive() + "; its log:\n" + process.log());
+                started.remove(process);
+                process.close();
+                if (attempt == 3) {
+                    throw e;
+                }
+            }
         }
     }
 

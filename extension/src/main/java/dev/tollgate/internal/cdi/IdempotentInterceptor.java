@@ -3,12 +3,10 @@ package dev.tollgate.internal.cdi;
 import dev.tollgate.Idempotent;
 import dev.tollgate.internal.idempotency.IdempotentMethod;
 import jakarta.annotation.Priority;
-import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import jakarta.interceptor.AroundInvoke;
 import jakarta.interceptor.Interceptor;
 import jakarta.interceptor.InvocationContext;
-import jakarta.security.enterprise.SecurityContext;
 
 /**
  * Applies {@link Idempotent}: looks the method up, builds the {@link InterceptedCall} (or takes the one the
@@ -25,19 +23,18 @@ import jakarta.security.enterprise.SecurityContext;
 @Priority(Interceptor.Priority.PLATFORM_BEFORE + 2)
 public class IdempotentInterceptor {
 
+    /** One injection point: an instance is created with every instance of an intercepted bean. */
     @Inject
-    IdempotencyRuntime runtime;
-
-    @Inject
-    Instance<SecurityContext> security;
+    InterceptorServices services;
 
     @AroundInvoke
     public Object guard(InvocationContext invocation) throws Exception {
+        IdempotencyRuntime runtime = services.idempotency();
         IdempotentMethod method = runtime.method(invocation.getMethod());
         if (method == null) {
             return invocation.proceed();
         }
-        return runtime.guard().guard(method, InterceptedCall.of(invocation, method.shape(), security),
+        return runtime.guard().guard(method, InterceptedCall.of(invocation, method.shape(), services.security()),
                 invocation::proceed);
     }
 }

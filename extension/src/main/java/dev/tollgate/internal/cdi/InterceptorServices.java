@@ -7,13 +7,14 @@ import jakarta.inject.Singleton;
 import jakarta.security.enterprise.SecurityContext;
 
 /**
- * What {@link RateLimitInterceptor} looks up in the container, looked up once per application.
+ * What Tollgate's interceptors ({@link RateLimitInterceptor}, {@link IdempotentInterceptor}) look up in the container,
+ * looked up once per application.
  *
  * <p>The container creates an interceptor instance for every instance of the bean it intercepts: for a
  * {@code @RequestScoped} JAX-RS resource, one per HTTP request, and each of its injection points is resolved then
  * (an injected {@code Instance} resolves its beans as it is created). Profiling the example application on Payara
- * showed that work (two {@code Instance}s per request) costing more CPU than deciding the limit. The interceptor
- * injects this {@code @Singleton} instead: one injection point, which resolves to the same object every time.
+ * showed that work (two {@code Instance}s per request) costing more CPU than deciding the limit. The interceptors
+ * inject this {@code @Singleton} instead: one injection point, which resolves to the same object every time.
  *
  * <p>{@code @Singleton} rather than {@code @ApplicationScoped}: injected as itself, without a client proxy to go
  * through on every call.
@@ -25,6 +26,9 @@ public class InterceptorServices {
     RateLimitRuntime runtime;
 
     @Inject
+    IdempotencyRuntime idempotency;
+
+    @Inject
     Instance<SecurityContext> security;
 
     @Inject
@@ -32,6 +36,10 @@ public class InterceptorServices {
 
     RateLimitRuntime runtime() {
         return runtime;
+    }
+
+    IdempotencyRuntime idempotency() {
+        return idempotency;
     }
 
     /** The caller outside an HTTP request; see {@link InterceptedCall}. */

@@ -76,6 +76,7 @@ class InterceptorServicesTest {
             InterceptorServices services = container.bean(InterceptorServices.class);
             assertThat(container.bean(InterceptorServices.class)).isSameAs(services);
             assertThat(services.runtime().methods()).hasSize(1);
+            assertThat(services.idempotency()).isNotNull();
             assertThat(services.security()).isNotNull();
             assertThat(services.requestContexts().isResolvable()).isTrue();
         }

@@ -97,21 +97,32 @@ public final class RedisClusterProcesses implements AutoCloseable {
 
     /**
      * Starts node {@code index} (added to {@code started}) and reads its id. A node whose first command fails (seen
-     * once in CI: the connection reset right after the port accepted) is stopped, its log printed, and started again
-     * on another port, at most three times in all.
+     * once in CI: the connection reset right after the port accepted), or that does not start (its bus port, the port
+     * plus 10,000, taken between the check and the start), is stopped, its log printed, and started again on another
+     * port, at most three times in all.
      */
     private static Node startNode(Path executable, int index, long nodeTimeoutMillis,
                                   List<RedisServerProcess> started) {
         for (int attempt = 1; ; attempt++) {
-            int port = RedisServerProcess.freePort();
-            RedisServerProcess process = RedisServerProcess.start(executable,
-                    RedisServerProcess.newDirectory("cluster-" + index), port, String.join("\n",
-                            "port " + port,
-                            "cluster-enabled yes",
-                            "cluster-config-file nodes.conf",
-                            "cluster-node-timeout " + nodeTimeoutMillis,
-                            // a replica may take over however long ago it last heard from its master
-                            "cluster-replica-validity-factor 0"));
+            int port = RedisServerProcess.freeClusterPort();
+            RedisServerProcess process;
+            try {
+                process = RedisServerProcess.start(executable,
+                        RedisServerProcess.newDirectory("cluster-" + index), port, String.join("\n",
+                                "port " + port,
+                                "cluster-enabled yes",
+                                "cluster-config-file nodes.conf",
+                                "cluster-node-timeout " + nodeTimeoutMillis,
+                                // a replica may take over however long ago it last heard from its master
+                                "cluster-replica-validity-factor 0"));
+            } catch (IllegalStateException e) {
+                System.err.println("Cluster node " + index + " on port " + port + " did not start (attempt " + attempt
+                        + "): " + e.getMessage());
+                if (attempt == 3) {
+                    throw e;
+                }
+                continue;
+            }
             started.add(process);
             try (RedisInspector inspector = new RedisInspector("127.0.0.1", port)) {
                 String id = (String) inspector.call("CLUSTER", "MYID");

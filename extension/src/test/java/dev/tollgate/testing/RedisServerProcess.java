@@ -113,6 +113,29 @@ public final class RedisServerProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * A free port for a cluster node: its cluster bus listens on the port plus 10,000, which must be a port too and
+     * free as well (CI once saw a node abort because another process held the bus port).
+     */
+    public static int freeClusterPort() {
+        for (int attempt = 0; attempt < 100; attempt++) {
+            int port = freePort();
+            if (port + 10_000 <= 65_535 && isFree(port + 10_000)) {
+                return port;
+            }
+        }
+        throw new IllegalStateException("no free port p with p + 10000 free on loopback after 100 tries");
+    }
+
+    private static boolean isFree(int port) {
+        try (ServerSocket socket = new ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
+            socket.setReuseAddress(true);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     /** Whether the process is still running. */
     public boolean isAlive() {
         return process.isAlive();

@@ -2,6 +2,7 @@ package dev.tollgate.internal.local;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Ticker;
 
 import java.time.InstantSource;
 import java.util.function.ToLongFunction;
@@ -22,9 +23,21 @@ final class LocalCaches {
     }
 
     static <K, V> Cache<K, V> expiring(InstantSource clock, ToLongFunction<V> expiresAtMillis) {
+        return expiring(expiresAtMillis, () -> ExpiresAt.tickerNanos(clock.millis()));
+    }
+
+    /**
+     * Expiring on the time {@code clock} last told rather than on a fresh read ({@link ObservedClock}): for a store
+     * whose every operation reads that clock itself, right after its lookup.
+     */
+    static <K, V> Cache<K, V> expiring(ObservedClock clock, ToLongFunction<V> expiresAtMillis) {
+        return expiring(expiresAtMillis, () -> ExpiresAt.tickerNanos(clock.lastMillis()));
+    }
+
+    private static <K, V> Cache<K, V> expiring(ToLongFunction<V> expiresAtMillis, Ticker ticker) {
         return Caffeine.newBuilder()
                 .expireAfter(new ExpiresAt<K, V>(expiresAtMillis))
-                .ticker(() -> ExpiresAt.tickerNanos(clock.millis()))
+                .ticker(ticker)
                 .executor(Runnable::run)
                 .build();
     }

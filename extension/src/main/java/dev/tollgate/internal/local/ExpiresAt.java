@@ -6,9 +6,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.ToLongFunction;
 
 /**
- * Keeps each cache entry until the moment its value says it stops mattering (epoch milliseconds): a rate-limit
- * state until a missing one would give the same answers, an idempotency record until its lease or time to live ends.
- * Writes move that moment; reads leave it alone.
+ * Keeps each cache entry until the moment its value says it stops mattering (epoch milliseconds): an idempotency
+ * record until its lease or time to live ends. Writes move that moment; reads leave it alone. (The rate-limit states
+ * are not kept in Caffeine: {@link LimitStates} says why.)
  *
  * <p>Caffeine's times are nanoseconds of the store's ticker, which reads the store's clock in epoch milliseconds
  * times a million: an expiry is a plain difference of the two.

@@ -1,7 +1,5 @@
 package dev.tollgate.internal.local;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Policy;
 import dev.tollgate.internal.ratelimit.LimitOutcome;
 import dev.tollgate.internal.ratelimit.LimitPolicy;
 import dev.tollgate.internal.ratelimit.LimitRequest;
@@ -12,6 +10,7 @@ import java.time.Duration;
 import java.time.InstantSource;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.ReentrantLock;
@@ -26,18 +25,18 @@ import java.util.concurrent.locks.ReentrantLock;
  * <h2>State</h2>
  * One mutable {@link LimitState} per (limiter, partition), of the class of its algorithm
  * ({@link FixedWindowCounter}, {@link SlidingWindowLog}, {@link TokenBucket}, {@link TheoreticalArrivalTime},
- * {@link ConcurrencyPermits}), in a
- * Caffeine cache. Each entry expires once it stops mattering ({@link LimitState#expiresAtMillis()}): at the end
- * of a fixed window, one window after a sliding log's newest entry, the end of the last lease of a concurrency
+ * {@link ConcurrencyPermits}), in a map ({@link LimitStates}; why not Caffeine is said there). Each entry expires once
+ * it stops mattering ({@link LimitState#expiresAtMillis()}): at the end of a fixed window, one window after a sliding log's newest entry, the end of the last lease of a concurrency
  * limit's permits (or as soon as the last one is given back); a token bucket or GCRA some time after it is full
  * again or at rest, at most two full refills (tolerances) after its last store, so that calls decided without a
  * lock need not store it ({@link SharedLimitState}). Up to the moment it stops mattering a missing entry would answer
- * differently; from then on it answers the same, so expiry never changes a decision.
+ * differently; from then on it answers the same, so expiry never changes a decision, and the store may sweep an
+ * expired entry whenever it likes after that moment (lazily: {@link LimitStates}).
  *
  * <h2>The bound, and partition floods</h2>
  * Partitions may come from callers (one per client address, per header value), so a caller rotating a value can
  * create as many as it sends calls, and the store must not exhaust the heap. It holds at most {@code maximumSize}
- * states ({@link StoreBound}), but it never drops one before it expires: a state inside its window is what keeps its
+ * states ({@link LimitStates#isFull()}), but it never drops one before it expires: a state inside its window is what keeps its
  * partition refused, and a bound that evicted it (as Caffeine's size eviction would, least frequently used first)
  * would let a flood of other partitions, even of another limiter, give a partition that used up its limit a fresh
  * one. Instead, while the store is full, a partition that has no state yet is decided on its limiter's
@@ -47,11 +46,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * once enough states have expired newcomers get their own again. The overflow states are not counted against the
  * bound (there is one per limiter, and limiters are fixed at deployment).
  *
- * <p>Memory: a stored state costs about 210 bytes of heap with its {@code header:} partition's string (a token
- * bucket 240), on a 64-bit JVM with compressed references, and a sliding log about 310 with one entry plus 16 bytes
+ * <p>Memory: a stored state costs about 170 bytes of heap with its {@code header:} partition's string (a token
+ * bucket 200), on a 64-bit JVM with compressed references, and a sliding log about 280 with one entry plus 16 bytes
  * (up to 32, as its buffers double) per further distinct millisecond in its window (measured by
  * {@code PartitionFloodTest}: used heap after full collections, before and after storing 100,000 states). So
- * {@link #DEFAULT_MAXIMUM_SIZE} states take about 21 MB, 31 MB of one-entry sliding logs, more of sliding logs
+ * {@link #DEFAULT_MAXIMUM_SIZE} states take about 17 MB, 28 MB of one-entry sliding logs, more of sliding logs
  * holding many milliseconds.
  *
  * <h2>Concurrency</h2>
@@ -59,26 +58,22 @@ import java.util.concurrent.locks.ReentrantLock;
  * the state, then the clock, and takes its permits with one compare-and-set ({@link SharedLimitState}), so threads
  * on one hot partition do not queue behind each other. Any other call locks the {@link StripedLocks stripes} of all
  * its keys (in ascending order, so overlapping calls cannot deadlock), looks up its states, reads the clock, checks
- * every limit, consumes all or none, stores the consumed states again (which moves their expiry) and unlocks. A
+ * every limit, consumes all or none, stores the states it created and unlocks. A
  * multi-limit call freezes the lock-free states it holds for that time, which sends lock-free calls on them to the
- * lock, so it stays all or nothing. Caffeine's own per-key {@code compute} cannot do this: it holds one key at a
+ * lock, so it stays all or nothing. A map's per-key {@code compute} cannot do this: it holds one key at a
  * time, and its map's bin locks must not be nested. Calls on keys in different stripes do not wait for each
  * other. The clock is read after the state (under the locks, or before the compare-and-set) so that calls on one
  * key see non-decreasing times in the order they take effect.
  *
  * <h2>Clock</h2>
  * Epoch milliseconds from an {@link InstantSource} (by default the system clock), so that a test's manual clock
- * drives the formulas and expiry alike. Caffeine's ticker is the time the last decision read ({@link ObservedClock}),
- * not a read of its own: a lookup would otherwise read the clock once more per decision, which cost a third of the
- * lock-free decision's time on the benchmark machine. The cache thus sees expiry up to one decision late, never
- * early; a state that stopped mattering and is still returned answers exactly as a missing one would (each state
- * ages by the time it is given: a window ends, a log is pruned, a bucket refills, leases end), and a call on it moves
- * its expiry and stores it again under its stripe's lock. Caffeine runs its maintenance (expiry and eviction) on the
- * calling threads: this backend starts no threads, which a Jakarta EE server would not manage.
+ * drives the formulas and expiry alike. A decision reads it once, after its lookup (which reads no clock: expiry is
+ * checked by the state itself, not by the map). Sweeps run on the calling threads: this backend starts no threads,
+ * which a Jakarta EE server would not manage.
  */
 public final class InMemoryRateLimitBackend implements RateLimitBackend {
 
-    /** Default bound on stored states: about 210 bytes each (a sliding log 310 and more), so 21 MB or more. */
+    /** Default bound on stored states: about 170 bytes each (a sliding log 280 and more), so 17 MB or more. */
     public static final long DEFAULT_MAXIMUM_SIZE = 100_000;
 
     /**
@@ -90,11 +85,9 @@ public final class InMemoryRateLimitBackend implements RateLimitBackend {
     /** Enough stripes that unrelated keys rarely share one, few enough to cost nothing (a few KB). */
     static final int LOCK_STRIPES = 256;
 
-    private final ObservedClock clock;
-    private final Cache<LimitKey, LimitState> states;
-    private final Policy<LimitKey, LimitState> lookup;
-    private final StoreBound bound;
+    private final InstantSource clock;
     private final StripedLocks locks = new StripedLocks(LOCK_STRIPES);
+    private final LimitStates states;
 
     /** The system clock and {@link #DEFAULT_MAXIMUM_SIZE}. */
     public InMemoryRateLimitBackend() {
@@ -112,10 +105,8 @@ public final class InMemoryRateLimitBackend implements RateLimitBackend {
      *                    limiter's overflow partition
      */
     public InMemoryRateLimitBackend(InstantSource clock, long maximumSize) {
-        this.clock = new ObservedClock(clock);
-        this.states = LocalCaches.expiring(this.clock, LimitState::expiresAtMillis);
-        this.lookup = states.policy();
-        this.bound = new StoreBound(states, this.clock, maximumSize);
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.states = new LimitStates(locks, clock, maximumSize);
     }
 
     @Override
@@ -135,9 +126,9 @@ public final class InMemoryRateLimitBackend implements RateLimitBackend {
         if (stored instanceof SharedLimitState shared && shared.algorithm() == limit.policy().algorithm()) {
             LimitOutcome outcome = shared.tryAcquire(limit.policy(), limit.cost(), clock);
             if (outcome != null) {
-                return RateLimitDecision.of(outcome);
+                return outcome;
             }
-        } else if (stored == null && bound.isFull()) {
+        } else if (stored == null && states.isFull()) {
             key = new LimitKey(key.limiter(), OVERFLOW_PARTITION);
         }
         ReentrantLock lock = locks.of(key);
@@ -150,11 +141,10 @@ public final class InMemoryRateLimitBackend implements RateLimitBackend {
     }
 
     /**
-     * One limit under its stripe's lock: one lookup of the state, one decision object. The state is stored again only
-     * when it is new or its expiry moved: a stored state whose expiry did not move is still registered with Caffeine
-     * until then, and every change of a state's expiry is followed by a store under the same lock. The state is
-     * looked up before the clock is read, so that a state the cache dropped as expired is not replaced by a fresh one
-     * for an earlier time.
+     * One limit under its stripe's lock: one lookup of the state, one decision object. The state is stored only when it
+     * is new (or replaces another: a fixed window's next counter); a stored state's expiry may move without a store,
+     * since the store reads it from the state when it sweeps ({@link LimitStates}). The state is looked up before the
+     * clock is read, so that a state swept as expired is not replaced by a fresh one for an earlier time.
      */
     private RateLimitDecision acquireOneLocked(LimitKey key, LimitRequest limit) {
         LimitPolicy policy = limit.policy();
@@ -165,35 +155,33 @@ public final class InMemoryRateLimitBackend implements RateLimitBackend {
             if (state instanceof SharedLimitState shared) {
                 // Lock-free calls go on meanwhile, so this one takes its permits the same way. Null only if the clock
                 // moved past what was prepared for now (the next window, beyond the kept time): then again.
-                boolean moved = shared.keepFrom(policy, now);
+                shared.keepFrom(policy, now);
                 LimitOutcome outcome = shared.tryAcquire(policy, limit.cost(), clock);
                 if (outcome == null) {
                     continue;
                 }
-                if (state == stored ? moved : outcome.permitted()) {
+                if (state != stored && outcome.permitted()) {
                     states.put(key, state);
                 }
-                return RateLimitDecision.of(outcome);
+                return outcome;
             }
             if (!state.hasRoom(policy, limit.cost(), now)) {
-                return RateLimitDecision.of(state.describe(policy, limit.cost(), now));
+                return state.describe(policy, limit.cost(), now);
             }
-            long expiresAt = state.expiresAtMillis();
             LimitOutcome outcome = consume(state, limit, now);
-            if (state != stored || state.expiresAtMillis() != expiresAt) {
+            if (state != stored) {
                 states.put(key, state);
             }
-            return RateLimitDecision.of(outcome);
+            return outcome;
         }
     }
 
     /**
-     * The state stored for {@code key}, or {@code null}. Quietly: Caffeine records no read, which only its size
-     * eviction (not used, see {@link LocalCaches}) would look at; reads do not move the expiry either. Possibly a state
-     * that stopped mattering since the last decision read the clock: it answers as a missing one would.
+     * The state stored for {@code key}, or {@code null}. Possibly a state that stopped mattering and is not swept yet:
+     * it answers as a missing one would.
      */
     private LimitState stored(LimitKey key) {
-        return lookup.getIfPresentQuietly(key);
+        return states.get(key);
     }
 
     /**
@@ -208,7 +196,7 @@ public final class InMemoryRateLimitBackend implements RateLimitBackend {
                     return false;
                 }
                 if (permits.empty()) {
-                    states.invalidate(key);
+                    states.remove(key);
                 }
                 return true;
             });
@@ -224,7 +212,6 @@ public final class InMemoryRateLimitBackend implements RateLimitBackend {
                 if (!permits.renew(request.holder(), request.policy().windowMillis(), now)) {
                     return false;
                 }
-                states.put(key, permits); // moves the entry's expiry to the renewed lease
                 return true;
             });
         }
@@ -242,10 +229,10 @@ public final class InMemoryRateLimitBackend implements RateLimitBackend {
             int[] stripes = locks.stripesOf(new LimitKey[] {key});
             locks.lockAll(stripes);
             try {
-                // The clock first, so that the cache's time is current ({@link ObservedClock}): a lease that ended is
-                // not renewed once the cache would have dropped it, whether or not a decision read the clock since.
+                // Permits whose last lease ended count as gone, swept or not: as in Redis, where their key expired.
                 long now = clock.millis();
-                if (states.getIfPresent(key) instanceof ConcurrencyPermits permits && action.apply(key, permits, now)) {
+                if (states.get(key) instanceof ConcurrencyPermits permits && permits.expiresAtMillis() > now
+                        && action.apply(key, permits, now)) {
                     return true;
                 }
             } finally {
@@ -272,21 +259,21 @@ public final class InMemoryRateLimitBackend implements RateLimitBackend {
 
     @Override
     public void close() {
-        states.invalidateAll();
-        states.cleanUp();
+        states.clear();
     }
 
     /** The number of stored states once expired and evicted ones are gone; for tests. */
     long storedStates() {
-        clock.millis();
-        states.cleanUp();
-        return states.estimatedSize();
+        states.sweepAll();
+        return states.size();
     }
 
     /** How long the state of (limiter, partition) is kept from now; empty if none is stored. For tests. */
     Optional<Duration> timeToLive(String limiter, String partition) {
-        clock.millis();
-        return states.policy().expireVariably().orElseThrow().getExpiresAfter(new LimitKey(limiter, partition));
+        LimitState state = states.get(new LimitKey(limiter, partition));
+        long now = clock.millis();
+        return state == null || state.expiresAtMillis() <= now
+                ? Optional.empty() : Optional.of(Duration.ofMillis(state.expiresAtMillis() - now));
     }
 
     private RateLimitDecision decide(List<LimitRequest> limits, boolean consume) {
@@ -296,7 +283,7 @@ public final class InMemoryRateLimitBackend implements RateLimitBackend {
         try {
             LimitState[] stored = new LimitState[keys.length];
             for (int i = 0; i < keys.length; i++) {
-                stored[i] = states.getIfPresent(keys[i]);
+                stored[i] = states.get(keys[i]);
                 if (consume && stored[i] instanceof SharedLimitState shared) {
                     // Lock-free calls on it now wait for the stripe lock, which this call holds until it is done.
                     shared.freeze();
@@ -338,13 +325,14 @@ public final class InMemoryRateLimitBackend implements RateLimitBackend {
             LimitRequest limit = limits.get(i);
             if (permitted) {
                 outcomes[i] = consume(current[i], limit, now);
-                // Stores a new state, and for a stored one moves its expiry to what consume just set.
-                states.put(keys[i], current[i]);
+                if (current[i] != stored[i]) {
+                    states.put(keys[i], current[i]); // a new state, or a fixed window's next counter
+                }
             } else {
                 outcomes[i] = current[i].describe(limit.policy(), limit.cost(), now);
             }
         }
-        return new RateLimitDecision(permitted, Arrays.asList(outcomes));
+        return RateLimitDecision.of(permitted, Arrays.asList(outcomes));
     }
 
     /** Takes {@code limit}'s permits from {@code state}: a concurrency permit is taken by the call's holder. */
@@ -361,7 +349,7 @@ public final class InMemoryRateLimitBackend implements RateLimitBackend {
             outcomes[i] = stateOf(stored[i], limit.policy(), now).describe(limit.policy(), limit.cost(), now);
             permitted &= outcomes[i].permitted();
         }
-        return new RateLimitDecision(permitted, Arrays.asList(outcomes));
+        return RateLimitDecision.of(permitted, Arrays.asList(outcomes));
     }
 
     /**
@@ -389,7 +377,7 @@ public final class InMemoryRateLimitBackend implements RateLimitBackend {
      */
     private LimitKey[] withinBound(LimitKey[] keys) {
         for (int i = 0; i < keys.length; i++) {
-            if (bound.isFull() && states.getIfPresent(keys[i]) == null) {
+            if (states.get(keys[i]) == null && states.isFull()) {
                 LimitKey overflow = new LimitKey(keys[i].limiter(), OVERFLOW_PARTITION);
                 if (!Arrays.asList(keys).contains(overflow)) {
                     keys[i] = overflow;

@@ -2,18 +2,18 @@ package dev.tollgate.internal.local;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.Ticker;
 
 import java.time.InstantSource;
 import java.util.function.ToLongFunction;
 
 /**
- * The Caffeine caches of the in-memory stores: each entry expiring when its value says ({@link ExpiresAt}), on the
+ * The Caffeine caches of the in-memory idempotency store (the rate-limit states are kept apart, {@link LimitStates}
+ * says why): each entry expiring when its value says ({@link ExpiresAt}), on the
  * store's own clock (so a test's manual clock drives expiry too), with maintenance run on the calling threads (a
  * Jakarta EE server would not manage threads of ours).
  *
  * <p>No size bound is given to Caffeine: its eviction would drop entries that still matter (a partition's used-up
- * limit, a running claim, a stored result), which a caller could force by sending many distinct keys. The stores
+ * a running claim, a stored result), which a caller could force by sending many distinct keys. The stores
  * bound themselves instead ({@link StoreBound}): they refuse to create entries when full, and never drop one before
  * it expires.
  */
@@ -23,21 +23,9 @@ final class LocalCaches {
     }
 
     static <K, V> Cache<K, V> expiring(InstantSource clock, ToLongFunction<V> expiresAtMillis) {
-        return expiring(expiresAtMillis, () -> ExpiresAt.tickerNanos(clock.millis()));
-    }
-
-    /**
-     * Expiring on the time {@code clock} last told rather than on a fresh read ({@link ObservedClock}): for a store
-     * whose every operation reads that clock itself, right after its lookup.
-     */
-    static <K, V> Cache<K, V> expiring(ObservedClock clock, ToLongFunction<V> expiresAtMillis) {
-        return expiring(expiresAtMillis, () -> ExpiresAt.tickerNanos(clock.lastMillis()));
-    }
-
-    private static <K, V> Cache<K, V> expiring(ToLongFunction<V> expiresAtMillis, Ticker ticker) {
         return Caffeine.newBuilder()
                 .expireAfter(new ExpiresAt<K, V>(expiresAtMillis))
-                .ticker(ticker)
+                .ticker(() -> ExpiresAt.tickerNanos(clock.millis()))
                 .executor(Runnable::run)
                 .build();
     }

@@ -13,17 +13,18 @@ import java.time.InstantSource;
  *
  * <p>Three things send such a call to the backend's locked path instead ({@link #tryAcquire} answers {@code null}):
  * <ul>
- *     <li>a multi-limit call holds the state ({@link #freeze}): it checks all its limits and consumes all or none
- *     under the stripe locks, and those locks exclude the locked path, so the two never interleave;</li>
+ *     <li>a multi-limit call holds the state ({@link #freeze}), or the store swept it (frozen for good, see
+ *     {@link LimitStates}): it checks all its limits and consumes all or none under the stripe locks, and those locks
+ *     exclude the locked path, so the two never interleave;</li>
  *     <li>a fixed window that ended: the next window is a new counter, created and stored under the lock;</li>
- *     <li>a call that could leave the state mattering later than the cache keeps it ({@link #expiresAtMillis}): the
- *     locked path moves that moment and stores the state again.</li>
+ *     <li>a call that could leave the state mattering later than the store keeps it ({@link #expiresAtMillis}): the
+ *     locked path moves that moment, under the stripe lock that the store's sweep takes too.</li>
  * </ul>
- * The last is what makes the lock-free path safe against expiry: the cache may drop the state the moment it stops
- * being kept, even while a thread that looked it up just before is still deciding on it, but whatever that thread
- * takes stops mattering by then, so the fresh state that replaces it answers the same. Hence token buckets and GCRA
- * are kept up to twice their longest reach ({@link #keepFrom}) rather than exactly until they are at rest: one store
- * per reach, not one per call.
+ * The last is what makes the lock-free path safe against expiry: no lock-free call moves a state's expiry, so the
+ * store may sweep the state the moment it stops being kept, even while a thread that looked it up just before is
+ * still deciding on it, and whatever that thread takes stops mattering by then, so the fresh state that replaces it
+ * answers the same. Hence token buckets and GCRA are kept up to twice their longest reach ({@link #keepFrom}) rather
+ * than exactly until they are at rest: one locked call per reach, not one per call.
  *
  * <p>Of the {@link LimitState} methods, {@code hasRoom} and {@code consume} are called only on a frozen state or one
  * not stored yet, which no other call changes; {@code describe} (a peek) at any time, as it reads the state once.
@@ -47,10 +48,8 @@ abstract sealed class SharedLimitState implements LimitState permits FixedWindow
 
     /**
      * Under the lock, before {@link #tryAcquire}: keeps the state long enough for calls from {@code now} on.
-     * Whether the moment it is kept until moved, so that the state must be stored again.
      */
-    boolean keepFrom(LimitPolicy policy, long now) {
-        return false;
+    void keepFrom(LimitPolicy policy, long now) {
     }
 
     /** Under the stripe lock: makes lock-free calls wait for the lock until {@link #thaw}. */

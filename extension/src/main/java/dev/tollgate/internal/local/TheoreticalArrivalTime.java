@@ -70,13 +70,12 @@ final class TheoreticalArrivalTime extends SharedLimitState {
 
     /** Keeps the state for two reaches from now once less than one is left, so a store serves a reach of calls. */
     @Override
-    boolean keepFrom(LimitPolicy policy, long now) {
+    void keepFrom(LimitPolicy policy, long now) {
         long reach = reach(policy);
         if (now + reach <= keepUntil) {
-            return false;
+            return;
         }
         keepUntil = now + 2 * reach;
-        return true;
     }
 
     @Override
@@ -99,7 +98,7 @@ final class TheoreticalArrivalTime extends SharedLimitState {
     }
 
     /**
-     * Until when the cache keeps the state: at or after its TAT ({@link #keepFrom}), after which the partition is at
+     * Until when the store keeps the state: at or after its TAT ({@link #keepFrom}), after which the partition is at
      * rest and a missing state gives the same answers.
      */
     @Override

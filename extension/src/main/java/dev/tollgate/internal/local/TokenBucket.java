@@ -73,13 +73,12 @@ final class TokenBucket extends SharedLimitState {
 
     /** Keeps the bucket for two reaches from now once less than one is left, so a store serves a reach of calls. */
     @Override
-    boolean keepFrom(LimitPolicy policy, long now) {
+    void keepFrom(LimitPolicy policy, long now) {
         long reach = reach(policy);
         if (saturatedAdd(now, reach) <= keepUntil) {
-            return false;
+            return;
         }
         keepUntil = saturatedAdd(now, saturatedAdd(reach, reach));
-        return true;
     }
 
     @Override
@@ -105,7 +104,7 @@ final class TokenBucket extends SharedLimitState {
     }
 
     /**
-     * Until when the cache keeps the bucket: at or after the moment it is full again ({@link #keepFrom}), after which a
+     * Until when the store keeps the bucket: at or after the moment it is full again ({@link #keepFrom}), after which a
      * missing bucket gives the same answers.
      */
     @Override

@@ -1,6 +1,8 @@
 package dev.tollgate.internal.ratelimit;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
 
 /**
  * The state of one limit after a decision.
@@ -23,16 +25,34 @@ import java.time.Duration;
  *                         algorithm are in {@link dev.tollgate.internal.ratelimit}.
  */
 public record LimitOutcome(boolean permitted, long limit, long remaining, long resetMillis, long retryAfterMillis,
-                           long nextMillis) {
+                           long nextMillis) implements RateLimitDecision {
 
     public LimitOutcome {
         remaining = Math.max(0, remaining);
+    }
+
+    /** As the decision of a call of this limit alone ({@link RateLimitDecision}): this outcome. */
+    @Override
+    public List<LimitOutcome> outcomes() {
+        return List.of(this);
+    }
+
+    @Override
+    public int size() {
+        return 1;
+    }
+
+    @Override
+    public LimitOutcome outcome(int index) {
+        Objects.checkIndex(index, 1);
+        return this;
     }
 
     public Duration reset() {
         return Duration.ofMillis(resetMillis);
     }
 
+    @Override
     public Duration retryAfter() {
         return Duration.ofMillis(retryAfterMillis);
     }

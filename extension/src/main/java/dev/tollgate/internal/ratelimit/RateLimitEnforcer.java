@@ -233,7 +233,7 @@ public final class RateLimitEnforcer implements AutoCloseable {
             for (int i = 0; i < limits.size(); i++) {
                 outcomes.add(limits.get(i).settings().shadow() ? first.outcome(i) : second.outcome(next++));
             }
-            return new RateLimitDecision(false, outcomes);
+            return RateLimitDecision.of(false, outcomes);
         }
 
         private List<GuardedLimit> enforcedLimits() {

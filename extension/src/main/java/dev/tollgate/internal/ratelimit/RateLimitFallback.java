@@ -84,7 +84,7 @@ public final class RateLimitFallback {
         if (allowed) {
             metrics.recordFallback(FailureMode.ALLOW);
         }
-        return new RateLimitDecision(decided == null || decided.permitted(), outcomes);
+        return RateLimitDecision.of(decided == null || decided.permitted(), outcomes);
     }
 
     /**

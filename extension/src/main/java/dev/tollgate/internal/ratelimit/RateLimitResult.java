@@ -43,6 +43,6 @@ public record RateLimitResult(List<AppliedLimit> limits, RateLimitDecision decis
             outcomes.add(outcome);
             permitted &= outcome.permitted();
         }
-        return new RateLimitResult(selected, new RateLimitDecision(permitted, outcomes), enforced, permits);
+        return new RateLimitResult(selected, RateLimitDecision.of(permitted, outcomes), enforced, permits);
     }
 }

@@ -71,6 +71,6 @@ public final class RateLimitResults {
         limits.addAll(later.limits());
         outcomes.addAll(later.decision().outcomes());
         boolean permitted = outcomes.stream().allMatch(LimitOutcome::permitted);
-        return new RateLimitResult(limits, new RateLimitDecision(permitted, outcomes), true);
+        return new RateLimitResult(limits, RateLimitDecision.of(permitted, outcomes), true);
     }
 }

@@ -167,7 +167,7 @@ final class RateLimitScript {
                         number(reply.get(at + 4))));
                 at += REPLY_PER_LIMIT;
             }
-            decisions.add(new RateLimitDecision(permitted, outcomes));
+            decisions.add(RateLimitDecision.of(permitted, outcomes));
         }
         return decisions;
     }

@@ -182,7 +182,7 @@ public final class RedisRateLimitBackend implements RateLimitBackend {
             permitted &= outcome.permitted();
             outcomes.add(outcome);
         }
-        return new RateLimitDecision(permitted, outcomes);
+        return RateLimitDecision.of(permitted, outcomes);
     }
 
     /**
@@ -223,7 +223,7 @@ public final class RedisRateLimitBackend implements RateLimitBackend {
             putBack(limits, taken);
             peekUndecided(limits, outcomes);
         }
-        return new RateLimitDecision(permitted, List.of(outcomes));
+        return RateLimitDecision.of(permitted, List.of(outcomes));
     }
 
     /** Puts the permits that leases gave a call back into them: another limit refused the call. */
@@ -414,7 +414,7 @@ public final class RedisRateLimitBackend implements RateLimitBackend {
                 break;
             }
         }
-        return new RateLimitDecision(permitted, List.of(outcomes));
+        return RateLimitDecision.of(permitted, List.of(outcomes));
     }
 
     private boolean spansSlots(List<LimitRequest> limits) {

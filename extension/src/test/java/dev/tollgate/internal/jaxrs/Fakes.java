@@ -49,7 +49,7 @@ final class Fakes {
 
     static RateLimitResult result(boolean enforced, List<AppliedLimit> limits, LimitOutcome... outcomes) {
         boolean permitted = List.of(outcomes).stream().allMatch(LimitOutcome::permitted);
-        return new RateLimitResult(limits, new RateLimitDecision(permitted, List.of(outcomes)), enforced);
+        return new RateLimitResult(limits, RateLimitDecision.of(permitted, List.of(outcomes)), enforced);
     }
 
     /** An HttpServletRequest that only keeps attributes, exposed as the map it returns. */

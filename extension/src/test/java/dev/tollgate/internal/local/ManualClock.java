@@ -4,7 +4,7 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** A clock that moves only when told to: the time of both the formulas and Caffeine's expiry. */
+/** A clock that moves only when told to: the time of both the formulas and the stores' expiry. */
 final class ManualClock implements InstantSource {
 
     private final AtomicLong millis;

@@ -27,7 +27,7 @@ class GuardedMethodTest {
             outcomes.add(new LimitOutcome(p, 5, p ? 3 : 0, 500, p ? 0 : 500, 500));
             all &= p;
         }
-        return new RateLimitResult(applied, new RateLimitDecision(all, outcomes), true);
+        return new RateLimitResult(applied, RateLimitDecision.of(all, outcomes), true);
     }
 
     @Test

@@ -53,7 +53,7 @@ class LimitPolicyTest {
 
     @Test
     void aDecisionWaitsForItsSlowestRefusingLimit() {
-        RateLimitDecision decision = new RateLimitDecision(false, List.of(
+        RateLimitDecision decision = RateLimitDecision.of(false, List.of(
                 new LimitOutcome(true, 10, 4, 500, 0, 100),
                 new LimitOutcome(false, 3, 0, 900, 700, 600),
                 new LimitOutcome(false, 5, 0, 300, 250, 250)));

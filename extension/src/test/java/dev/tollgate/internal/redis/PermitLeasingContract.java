@@ -58,8 +58,21 @@ abstract class PermitLeasingContract {
     protected abstract long pttl(String key);
 
     @BeforeEach
-    void emptyServer() {
+    void emptyServer() throws InterruptedException {
         flushAll();
+        awayFromTheHour();
+    }
+
+    /**
+     * The fixed windows here are an hour long and start on the hour (UTC), as every fixed window starts at a multiple
+     * of its length: a test running across the hour would see its counts start again midway (a run once saw 994 permits
+     * left of 995). A test starting in an hour's last ten seconds waits for the next hour.
+     */
+    private static void awayFromTheHour() throws InterruptedException {
+        long intoTheHour = System.currentTimeMillis() % HOUR;
+        if (intoTheHour > HOUR - 10_000) {
+            Thread.sleep(HOUR - intoTheHour + 50);
+        }
     }
 
     @AfterEach

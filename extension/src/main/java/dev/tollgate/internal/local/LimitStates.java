@@ -1,0 +1,193 @@
+package dev.tollgate.internal.local;
+
+import java.time.InstantSource;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The in-memory backend's states by (limiter, partition): a concurrent map whose entries are kept until their state
+ * says it stopped mattering ({@link LimitState#expiresAtMillis()}), and at most {@code maximumSize} of them.
+ *
+ * <h2>Why not Caffeine</h2>
+ * The idempotency store keeps its records in Caffeine; this store did too, until the benchmark showed what it cost.
+ * Caffeine knows an entry's expiry only from a write, so a state whose expiry moves (every fixed window at each
+ * window's end, every bucket once per refill) had to be written again, and all of a limiter's fixed windows end at
+ * the same instant: at 10,000 keys and 32 threads on two cores, those writes met in Caffeine's write buffer and its
+ * maintenance lock once per window, and the throughput of the whole second collapsed, to between 0.6 and 15 million
+ * decisions per second from run to run (3 December 2026, {@code LocalDecisions}). Here a state's expiry is read from
+ * the state when it is swept, so moving it costs nothing, and an entry is written only when it is created or
+ * replaced. Expiry is lazy: a state that stopped mattering may stay in the map for a while, which changes no
+ * answer, because such a state answers exactly as a missing one would (each state ages by the time it is given: a
+ * window ends, a log is pruned, a bucket refills, leases end).
+ *
+ * <h2>Sweeping</h2>
+ * An entry is removed only under its stripe's lock ({@link StripedLocks}), which the backend holds wherever it changes
+ * a state that is not a {@link SharedLimitState}, and only once its expiry has passed: a {@link SharedLimitState} is
+ * frozen first and stays frozen, so a lock-free call still holding it goes to the lock, where it finds the entry gone
+ * (a lock-free call never moves a state's expiry: one that would is sent to the lock). The sweeper only ever tries
+ * locks, so it cannot deadlock with a caller holding a stripe; an entry whose stripe is busy is in use and waits for
+ * the next sweep. Sweeps run on the calling threads (this store starts no threads, which a Jakarta EE server would
+ * not manage):
+ * <ul>
+ *     <li>each creation of an entry looks at the next {@value #SWEEP_STEP} entries of a cursor that goes round the
+ *     map, so expired entries do not pile up while partitions keep coming;</li>
+ *     <li>a store found full is swept whole before a new partition is refused its own state ({@link #isFull}), but
+ *     only once the earliest expiry it knows of has passed, and never more often than every twenty times the last
+ *     whole sweep took, so that a flood against a full store spends at most a twentieth of a core sweeping.</li>
+ * </ul>
+ */
+final class LimitStates {
+
+    /** Entries looked at per created entry: more than one, so the sweep outruns the creations. */
+    static final int SWEEP_STEP = 2;
+
+    private final ConcurrentHashMap<LimitKey, LimitState> states = new ConcurrentHashMap<>();
+    private final StripedLocks locks;
+    private final InstantSource clock;
+    private final long maximumSize;
+
+    private final ReentrantLock sweeping = new ReentrantLock();
+    /** Where the step sweep goes on; only under {@link #sweeping}. */
+    private Iterator<Map.Entry<LimitKey, LimitState>> cursor;
+    /** No whole sweep before this (epoch milliseconds): nothing known to expire earlier, or the last sweep too recent. */
+    private volatile long nextSweepAt = Long.MIN_VALUE;
+
+    LimitStates(StripedLocks locks, InstantSource clock, long maximumSize) {
+        if (maximumSize <= 0) {
+            throw new IllegalArgumentException("maximumSize must be > 0, was " + maximumSize);
+        }
+        this.locks = locks;
+        this.clock = clock;
+        this.maximumSize = maximumSize;
+    }
+
+    /** The state stored for {@code key}, or {@code null}; possibly one that stopped mattering and is not swept yet. */
+    LimitState get(LimitKey key) {
+        return states.get(key);
+    }
+
+    /**
+     * Stores {@code state} for {@code key}, under {@code key}'s stripe lock: a new state, or one replacing another (a
+     * fixed window's next counter, a state of another algorithm). Creating an entry sweeps a step.
+     */
+    void put(LimitKey key, LimitState state) {
+        LimitState before = states.put(key, state);
+        if (before == null) {
+            long expiresAt = state.expiresAtMillis();
+            if (expiresAt < nextSweepAt) {
+                nextSweepAt = expiresAt;
+            }
+            sweepStep();
+        }
+    }
+
+    /** Removes the entry of {@code key}, under {@code key}'s stripe lock (concurrency permits all given back). */
+    void remove(LimitKey key) {
+        states.remove(key);
+    }
+
+    /** Entries in the map, swept or not. */
+    long size() {
+        return states.mappingCount();
+    }
+
+    /**
+     * Whether the store holds {@code maximumSize} entries that have not expired (or more), so must not create another.
+     * Checked without a lock: callers racing past it together may exceed the bound by as many entries as there are of
+     * them.
+     */
+    boolean isFull() {
+        if (states.mappingCount() < maximumSize) {
+            return false;
+        }
+        long now = clock.millis();
+        if (now >= nextSweepAt) {
+            long started = System.nanoTime();
+            long earliest = sweep(now, Long.MAX_VALUE);
+            long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+            nextSweepAt = Math.max(earliest, now + Math.max(1, 20 * tookMillis));
+        }
+        return states.mappingCount() >= maximumSize;
+    }
+
+    /** Removes every expired entry whose stripe is free now; for tests and {@link #isFull}. */
+    void sweepAll() {
+        nextSweepAt = sweep(clock.millis(), Long.MAX_VALUE);
+    }
+
+    void clear() {
+        states.clear();
+    }
+
+    private void sweepStep() {
+        if (!sweeping.tryLock()) {
+            return;
+        }
+        try {
+            long now = clock.millis();
+            for (int i = 0; i < SWEEP_STEP; i++) {
+                if (cursor == null || !cursor.hasNext()) {
+                    cursor = states.entrySet().iterator();
+                    if (!cursor.hasNext()) {
+                        return;
+                    }
+                }
+                Map.Entry<LimitKey, LimitState> entry = cursor.next();
+                removeIfExpired(entry.getKey(), entry.getValue(), now);
+            }
+        } finally {
+            sweeping.unlock();
+        }
+    }
+
+    /**
+     * Removes the expired entries among the first {@code limit} and answers the earliest expiry of those kept
+     * ({@code Long.MAX_VALUE} if none).
+     */
+    private long sweep(long now, long limit) {
+        long earliest = Long.MAX_VALUE;
+        long seen = 0;
+        for (Map.Entry<LimitKey, LimitState> entry : states.entrySet()) {
+            if (seen++ == limit) {
+                break;
+            }
+            if (!removeIfExpired(entry.getKey(), entry.getValue(), now)) {
+                earliest = Math.min(earliest, entry.getValue().expiresAtMillis());
+            }
+        }
+        return earliest;
+    }
+
+    /** Whether {@code state} expired and was removed; a busy stripe is left for the next sweep. */
+    private boolean removeIfExpired(LimitKey key, LimitState state, long now) {
+        if (state.expiresAtMillis() > now) { // a first look without the lock, checked again under it
+            return false;
+        }
+        ReentrantLock lock = locks.of(key);
+        if (!lock.tryLock()) {
+            return false;
+        }
+        try {
+            if (states.get(key) != state) {
+                return false;
+            }
+            if (state instanceof SharedLimitState shared) {
+                // Frozen for good: a lock-free call that still holds it goes to the lock and finds it gone.
+                shared.freeze();
+                if (state.expiresAtMillis() > now) { // cannot happen, as no lock-free call moves an expiry
+                    shared.thaw();
+                    return false;
+                }
+            } else if (state.expiresAtMillis() > now) {
+                return false;
+            }
+            states.remove(key, state);
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+}

@@ -12,16 +12,15 @@ import java.util.concurrent.locks.ReentrantLock;
  * says it stopped mattering ({@link LimitState#expiresAtMillis()}), and at most {@code maximumSize} of them.
  *
  * <h2>Why not Caffeine</h2>
- * The idempotency store keeps its records in Caffeine; this store did too, until the benchmark showed what it cost.
- * Caffeine knows an entry's expiry only from a write, so a state whose expiry moves (every fixed window at each
- * window's end, every bucket once per refill) had to be written again, and all of a limiter's fixed windows end at
- * the same instant: at 10,000 keys and 32 threads on two cores, those writes met in Caffeine's write buffer and its
- * maintenance lock once per window, and the throughput of the whole second collapsed, to between 0.6 and 15 million
- * decisions per second from run to run (3 December 2026, {@code LocalDecisions}). Here a state's expiry is read from
- * the state when it is swept, so moving it costs nothing, and an entry is written only when it is created or
- * replaced. Expiry is lazy: a state that stopped mattering may stay in the map for a while, which changes no
- * answer, because such a state answers exactly as a missing one would (each state ages by the time it is given: a
- * window ends, a log is pruned, a bucket refills, leases end).
+ * The idempotency store keeps its records in Caffeine; this store did too. Caffeine knows an entry's expiry only from a
+ * write, so a state whose expiry moves (every fixed window at each window's end, every bucket once per refill) had to
+ * be written again, a write that goes through Caffeine's write buffer and its maintenance on the calling threads; and
+ * each entry costs a Caffeine node besides the map's. Here a state's expiry is read from the state when it is swept,
+ * so moving it costs nothing, an entry is written only when it is created or replaced, and a stored state takes about
+ * 170 bytes instead of 210 ({@code PartitionFloodTest}). On the benchmark machine the decision rate did not tell the
+ * two apart beyond its noise ({@code docs/benchmarks.md}). Expiry is lazy: a state that stopped mattering may stay in
+ * the map for a while, which changes no answer, because such a state answers exactly as a missing one would (each
+ * state ages by the time it is given: a window ends, a log is pruned, a bucket refills, leases end).
  *
  * <h2>Sweeping</h2>
  * An entry is removed only under its stripe's lock ({@link StripedLocks}), which the backend holds wherever it changes

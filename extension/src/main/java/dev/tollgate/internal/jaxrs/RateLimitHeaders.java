@@ -4,6 +4,7 @@ import dev.tollgate.RateLimit.Algorithm;
 import dev.tollgate.internal.ratelimit.AppliedLimit;
 import dev.tollgate.internal.ratelimit.LimitOutcome;
 import dev.tollgate.internal.ratelimit.LimitPolicy;
+import dev.tollgate.internal.ratelimit.RateLimitDecision;
 import dev.tollgate.internal.ratelimit.RateLimitResult;
 
 import java.math.BigInteger;
@@ -154,10 +155,10 @@ public final class RateLimitHeaders {
      * longest wait; when none refused, the one with the fewest permits remaining. Ties go to the first.
      */
     public static int mostRestrictive(RateLimitResult result) {
-        List<LimitOutcome> outcomes = result.decision().outcomes();
+        RateLimitDecision decision = result.decision();
         int best = 0;
-        for (int i = 1; i < outcomes.size(); i++) {
-            if (isMoreRestrictive(outcomes.get(i), outcomes.get(best))) {
+        for (int i = 1; i < decision.size(); i++) {
+            if (isMoreRestrictive(decision.outcome(i), decision.outcome(best))) {
                 best = i;
             }
         }

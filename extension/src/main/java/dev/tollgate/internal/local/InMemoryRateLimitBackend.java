@@ -23,28 +23,28 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@link dev.tollgate.internal.ratelimit}); only who shares the state differs: here, nobody outside this JVM.
  *
  * <h2>State</h2>
- * One mutable {@link LimitState} per (limiter, partition), of the class of its algorithm
- * ({@link FixedWindowCounter}, {@link SlidingWindowLog}, {@link TokenBucket}, {@link TheoreticalArrivalTime},
- * {@link ConcurrencyPermits}), in a map ({@link LimitStates}; why not Caffeine is said there). Each entry expires once
- * it stops mattering ({@link LimitState#expiresAtMillis()}): at the end of a fixed window, one window after a sliding log's newest entry, the end of the last lease of a concurrency
- * limit's permits (or as soon as the last one is given back); a token bucket or GCRA some time after it is full
- * again or at rest, at most two full refills (tolerances) after its last store, so that calls decided without a
- * lock need not store it ({@link SharedLimitState}). Up to the moment it stops mattering a missing entry would answer
- * differently; from then on it answers the same, so expiry never changes a decision, and the store may sweep an
- * expired entry whenever it likes after that moment (lazily: {@link LimitStates}).
+ * One mutable {@link LimitState} per (limiter, partition), of the class of its algorithm ({@link FixedWindowCounter},
+ * {@link SlidingWindowLog}, {@link TokenBucket}, {@link TheoreticalArrivalTime}, {@link ConcurrencyPermits}), in a map
+ * ({@link LimitStates}; why not Caffeine is said there). Each entry expires once it stops mattering ({@link
+ * LimitState#expiresAtMillis()}): at the end of a fixed window, one window after a sliding log's newest entry, the end
+ * of the last lease of a concurrency limit's permits (or as soon as the last one is given back); a token bucket or GCRA
+ * some time after it is full again or at rest, at most two full refills (tolerances) after its last store, so that
+ * calls decided without a lock need not store it ({@link SharedLimitState}). Up to the moment it stops mattering a
+ * missing entry would answer differently; from then on it answers the same, so expiry never changes a decision, and the
+ * store may sweep an expired entry whenever it likes after that moment (lazily: {@link LimitStates}).
  *
  * <h2>The bound, and partition floods</h2>
- * Partitions may come from callers (one per client address, per header value), so a caller rotating a value can
- * create as many as it sends calls, and the store must not exhaust the heap. It holds at most {@code maximumSize}
- * states ({@link LimitStates#isFull()}), but it never drops one before it expires: a state inside its window is what keeps its
- * partition refused, and a bound that evicted it (as Caffeine's size eviction would, least frequently used first)
- * would let a flood of other partitions, even of another limiter, give a partition that used up its limit a fresh
- * one. Instead, while the store is full, a partition that has no state yet is decided on its limiter's
- * <em>overflow partition</em>: one state per limiter, shared by all partitions that arrived while the store was full,
- * under the same policy. So a flood degrades only the newcomers, towards refusing (they share one limit, as callers
- * without a key share the unknown partition), every partition that had a state keeps it until its window ends, and
- * once enough states have expired newcomers get their own again. The overflow states are not counted against the
- * bound (there is one per limiter, and limiters are fixed at deployment).
+ * Partitions may come from callers (one per client address, per header value), so a caller rotating a value can create
+ * as many as it sends calls, and the store must not exhaust the heap. It holds at most {@code maximumSize} states
+ * ({@link LimitStates#isFull()}), but it never drops one before it expires: a state inside its window is what keeps its
+ * partition refused, and a bound that evicted it (as Caffeine's size eviction would, least frequently used first) would
+ * let a flood of other partitions, even of another limiter, give a partition that used up its limit a fresh one.
+ * Instead, while the store is full, a partition that has no state yet is decided on its limiter's <em>overflow
+ * partition</em>: one state per limiter, shared by all partitions that arrived while the store was full, under the same
+ * policy. So a flood degrades only the newcomers, towards refusing (they share one limit, as callers without a key
+ * share the unknown partition), every partition that had a state keeps it until its window ends, and once enough states
+ * have expired newcomers get their own again. The overflow states are not counted against the bound (there is one per
+ * limiter, and limiters are fixed at deployment).
  *
  * <p>Memory: a stored state costs about 170 bytes of heap with its {@code header:} partition's string (a token
  * bucket 200), on a 64-bit JVM with compressed references, and a sliding log about 280 with one entry plus 16 bytes
@@ -54,16 +54,15 @@ import java.util.concurrent.locks.ReentrantLock;
  * holding many milliseconds.
  *
  * <h2>Concurrency</h2>
- * A call of one limit whose state is stored and is a fixed window, a token bucket or GCRA takes no lock: it reads
- * the state, then the clock, and takes its permits with one compare-and-set ({@link SharedLimitState}), so threads
- * on one hot partition do not queue behind each other. Any other call locks the {@link StripedLocks stripes} of all
- * its keys (in ascending order, so overlapping calls cannot deadlock), looks up its states, reads the clock, checks
- * every limit, consumes all or none, stores the states it created and unlocks. A
- * multi-limit call freezes the lock-free states it holds for that time, which sends lock-free calls on them to the
- * lock, so it stays all or nothing. A map's per-key {@code compute} cannot do this: it holds one key at a
- * time, and its map's bin locks must not be nested. Calls on keys in different stripes do not wait for each
- * other. The clock is read after the state (under the locks, or before the compare-and-set) so that calls on one
- * key see non-decreasing times in the order they take effect.
+ * A call of one limit whose state is stored and is a fixed window, a token bucket or GCRA takes no lock: it reads the
+ * state, then the clock, and takes its permits with one compare-and-set ({@link SharedLimitState}), so threads on one
+ * hot partition do not queue behind each other. Any other call locks the {@link StripedLocks stripes} of all its keys
+ * (in ascending order, so overlapping calls cannot deadlock), looks up its states, reads the clock, checks every limit,
+ * consumes all or none, stores the states it created and unlocks. A multi-limit call freezes the lock-free states it
+ * holds for that time, which sends lock-free calls on them to the lock, so it stays all or nothing. A map's per-key
+ * {@code compute} cannot do this: it holds one key at a time, and its map's bin locks must not be nested. Calls on keys
+ * in different stripes do not wait for each other. The clock is read after the state (under the locks, or before the
+ * compare-and-set) so that calls on one key see non-decreasing times in the order they take effect.
  *
  * <h2>Clock</h2>
  * Epoch milliseconds from an {@link InstantSource} (by default the system clock), so that a test's manual clock

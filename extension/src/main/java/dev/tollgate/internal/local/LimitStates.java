@@ -51,7 +51,7 @@ final class LimitStates {
     private final ReentrantLock sweeping = new ReentrantLock();
     /** Where the step sweep goes on; only under {@link #sweeping}. */
     private Iterator<Map.Entry<LimitKey, LimitState>> cursor;
-    /** No whole sweep before this (epoch milliseconds): nothing known to expire earlier, or the last sweep too recent. */
+    /** No whole sweep before this (epoch ms): nothing known to expire sooner, or the last sweep too recent. */
     private volatile long nextSweepAt = Long.MIN_VALUE;
 
     LimitStates(StripedLocks locks, InstantSource clock, long maximumSize) {
@@ -105,7 +105,7 @@ final class LimitStates {
         long now = clock.millis();
         if (now >= nextSweepAt) {
             long started = System.nanoTime();
-            long earliest = sweep(now, Long.MAX_VALUE);
+            long earliest = sweep(now);
             long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
             nextSweepAt = Math.max(earliest, now + Math.max(1, 20 * tookMillis));
         }
@@ -114,7 +114,7 @@ final class LimitStates {
 
     /** Removes every expired entry whose stripe is free now; for tests and {@link #isFull}. */
     void sweepAll() {
-        nextSweepAt = sweep(clock.millis(), Long.MAX_VALUE);
+        nextSweepAt = sweep(clock.millis());
     }
 
     void clear() {
@@ -142,17 +142,10 @@ final class LimitStates {
         }
     }
 
-    /**
-     * Removes the expired entries among the first {@code limit} and answers the earliest expiry of those kept
-     * ({@code Long.MAX_VALUE} if none).
-     */
-    private long sweep(long now, long limit) {
+    /** Removes the expired entries and answers the earliest expiry of those kept ({@code Long.MAX_VALUE} if none). */
+    private long sweep(long now) {
         long earliest = Long.MAX_VALUE;
-        long seen = 0;
         for (Map.Entry<LimitKey, LimitState> entry : states.entrySet()) {
-            if (seen++ == limit) {
-                break;
-            }
             if (!removeIfExpired(entry.getKey(), entry.getValue(), now)) {
                 earliest = Math.min(earliest, entry.getValue().expiresAtMillis());
             }
@@ -170,18 +163,12 @@ final class LimitStates {
             return false;
         }
         try {
-            if (states.get(key) != state) {
+            // Under the lock nothing moves the expiry: the locked path holds it, and no lock-free call moves one.
+            if (states.get(key) != state || state.expiresAtMillis() > now) {
                 return false;
             }
             if (state instanceof SharedLimitState shared) {
-                // Frozen for good: a lock-free call that still holds it goes to the lock and finds it gone.
-                shared.freeze();
-                if (state.expiresAtMillis() > now) { // cannot happen, as no lock-free call moves an expiry
-                    shared.thaw();
-                    return false;
-                }
-            } else if (state.expiresAtMillis() > now) {
-                return false;
+                shared.freeze(); // for good: a lock-free call that still holds it goes to the lock and finds it gone
             }
             states.remove(key, state);
             return true;

@@ -31,7 +31,7 @@ public sealed interface RateLimitDecision permits LimitOutcome, LimitOutcomes {
     /** One outcome per requested limit, in request order. */
     List<LimitOutcome> outcomes();
 
-    /** How many limits were decided. */
+    /** How many limits were decided; without building {@link #outcomes()} for a decision of one limit. */
     default int size() {
         return outcomes().size();
     }

@@ -23,9 +23,8 @@ public record RateLimitResult(List<AppliedLimit> limits, RateLimitDecision decis
     public RateLimitResult {
         limits = List.copyOf(limits);
         java.util.Objects.requireNonNull(permits, "permits");
-        if (limits.size() != decision.outcomes().size()) {
-            throw new IllegalArgumentException(
-                    limits.size() + " limits but " + decision.outcomes().size() + " outcomes");
+        if (limits.size() != decision.size()) {
+            throw new IllegalArgumentException(limits.size() + " limits but " + decision.size() + " outcomes");
         }
     }
 

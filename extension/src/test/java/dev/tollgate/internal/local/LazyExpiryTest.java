@@ -61,8 +61,7 @@ class LazyExpiryTest {
     /** Each created entry looks at the next two: a stream of new partitions clears the expired ones as it goes. */
     @Test
     void creatingEntriesSweepsExpiredOnes() {
-        StripedLocks locks = new StripedLocks(InMemoryRateLimitBackend.LOCK_STRIPES);
-        LimitStates states = new LimitStates(locks, clock, 1_000_000);
+        LimitStates states = states(1_000_000);
         for (int i = 0; i < 100; i++) {
             states.put(new LimitKey("x", "old-" + i), counter());
         }
@@ -82,8 +81,7 @@ class LazyExpiryTest {
     /** A swept counter is frozen for good: a lock-free call still holding it is sent to the lock. */
     @Test
     void aSweptSharedStateSendsItsHoldersToTheLock() {
-        StripedLocks locks = new StripedLocks(InMemoryRateLimitBackend.LOCK_STRIPES);
-        LimitStates states = new LimitStates(locks, clock, 1_000);
+        LimitStates states = states(1_000);
         FixedWindowCounter counter = counter();
         LimitKey key = new LimitKey("x", "");
         states.put(key, counter);
@@ -133,8 +131,7 @@ class LazyExpiryTest {
      */
     @Test
     void aFullStoreSweepsOnceSomethingCanHaveExpired() {
-        StripedLocks locks = new StripedLocks(InMemoryRateLimitBackend.LOCK_STRIPES);
-        LimitStates states = new LimitStates(locks, clock, 10);
+        LimitStates states = states(10);
         for (int i = 0; i < 10; i++) {
             states.put(new LimitKey("x", "p" + i), counter());
         }
@@ -158,6 +155,10 @@ class LazyExpiryTest {
             clock.advance(1_000);
             assertThat(backend.renew(List.of(held))).isFalse();
         }
+    }
+
+    private LimitStates states(long maximumSize) {
+        return new LimitStates(new StripedLocks(InMemoryRateLimitBackend.LOCK_STRIPES), clock, maximumSize);
     }
 
     private FixedWindowCounter counter() {

@@ -53,10 +53,10 @@ final class FixedWindowCounter extends SharedLimitState {
 
     @Override
     LimitOutcome tryAcquire(LimitPolicy policy, long cost, InstantSource clock) {
-        // The window is fixed, so only the count is read in a loop; the time matters only to say which window.
+        // The window is fixed, so only the count is read in a loop; the time matters only to say which window. This
+        // counter's window is aligned, so "now falls inside it" is "it counts now's window", without a division.
         long now = clock.millis();
-        long start = windowStart(policy, now);
-        if (!counts(policy, start)) {
+        if (now < windowStart || now >= windowEnd || windowEnd - windowStart != policy.windowMillis()) {
             return null;
         }
         while (true) {
@@ -65,7 +65,7 @@ final class FixedWindowCounter extends SharedLimitState {
                 return null; // frozen
             }
             if (current + cost > policy.limit()) {
-                return describe(policy, cost, now, start, current);
+                return describe(policy, cost, now, windowStart, current);
             }
             if (COUNT.compareAndSet(this, current, current + cost)) {
                 return taken(policy, current + cost, now);

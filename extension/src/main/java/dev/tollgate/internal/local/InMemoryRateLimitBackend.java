@@ -46,11 +46,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * have expired newcomers get their own again. The overflow states are not counted against the bound (there is one per
  * limiter, and limiters are fixed at deployment).
  *
- * <p>Memory: a stored state costs about 170 bytes of heap with its {@code header:} partition's string (a token
- * bucket 200), on a 64-bit JVM with compressed references, and a sliding log about 280 with one entry plus 16 bytes
+ * <p>Memory: a stored state costs about 150 bytes of heap with its {@code header:} partition's string (a token
+ * bucket 175), on a 64-bit JVM with compressed references, and a sliding log about 260 with one entry plus 16 bytes
  * (up to 32, as its buffers double) per further distinct millisecond in its window (measured by
  * {@code PartitionFloodTest}: used heap after full collections, before and after storing 100,000 states). So
- * {@link #DEFAULT_MAXIMUM_SIZE} states take about 17 MB, 28 MB of one-entry sliding logs, more of sliding logs
+ * {@link #DEFAULT_MAXIMUM_SIZE} states take about 15 MB, 26 MB of one-entry sliding logs, more of sliding logs
  * holding many milliseconds.
  *
  * <h2>Concurrency</h2>
@@ -72,7 +72,7 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class InMemoryRateLimitBackend implements RateLimitBackend {
 
-    /** Default bound on stored states: about 170 bytes each (a sliding log 280 and more), so 17 MB or more. */
+    /** Default bound on stored states: about 150 bytes each (a sliding log 260 and more), so 15 MB or more. */
     public static final long DEFAULT_MAXIMUM_SIZE = 100_000;
 
     /**
@@ -120,16 +120,18 @@ public final class InMemoryRateLimitBackend implements RateLimitBackend {
      * state; anything else, or a call that such a state sends back, locks one stripe.
      */
     private RateLimitDecision acquireOne(LimitRequest limit) {
-        LimitKey key = LimitKey.of(limit);
-        LimitState stored = stored(key);
+        // The lookup builds no key object: one is built only for the lock.
+        LimitState stored = states.get(limit.limiter(), limit.partition());
+        String partition = limit.partition();
         if (stored instanceof SharedLimitState shared && shared.algorithm() == limit.policy().algorithm()) {
             LimitOutcome outcome = shared.tryAcquire(limit.policy(), limit.cost(), clock);
             if (outcome != null) {
                 return outcome;
             }
         } else if (stored == null && states.isFull()) {
-            key = new LimitKey(key.limiter(), OVERFLOW_PARTITION);
+            partition = OVERFLOW_PARTITION;
         }
+        LimitKey key = new LimitKey(limit.limiter(), partition);
         ReentrantLock lock = locks.of(key);
         lock.lock();
         try {

@@ -5,11 +5,14 @@ import java.util.Iterator;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The in-memory backend's states by (limiter, partition): a concurrent map whose entries are kept until their state
- * says it stopped mattering ({@link LimitState#expiresAtMillis()}), and at most {@code maximumSize} of them.
+ * The in-memory backend's states by (limiter, partition): a concurrent map of limiters to concurrent maps of partitions,
+ * whose entries are kept until their state says it stopped mattering ({@link LimitState#expiresAtMillis()}), and at
+ * most {@code maximumSize} of them. Two levels rather than one map of (limiter, partition) pairs, so that the lookup
+ * builds no pair object per call, and a stored state costs no such object either.
  *
  * <h2>Why not Caffeine</h2>
  * The idempotency store keeps its records in Caffeine; this store did too. Caffeine knows an entry's expiry only from a
@@ -17,7 +20,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * be written again, a write that goes through Caffeine's write buffer and its maintenance on the calling threads; and
  * each entry costs a Caffeine node besides the map's. Here a state's expiry is read from the state when it is swept,
  * so moving it costs nothing, an entry is written only when it is created or replaced, and a stored state takes about
- * 170 bytes instead of 210 ({@code PartitionFloodTest}). On the benchmark machine the decision rate did not tell the
+ * about 150 bytes instead of 210 ({@code PartitionFloodTest}). On the benchmark machine the decision rate did not tell the
  * two apart beyond its noise ({@code docs/benchmarks.md}). Expiry is lazy: a state that stopped mattering may stay in
  * the map for a while, which changes no answer, because such a state answers exactly as a missing one would (each
  * state ages by the time it is given: a window ends, a log is pruned, a bucket refills, leases end).
@@ -43,14 +46,24 @@ final class LimitStates {
     /** Entries looked at per created entry: more than one, so the sweep outruns the creations. */
     static final int SWEEP_STEP = 2;
 
-    private final ConcurrentHashMap<LimitKey, LimitState> states = new ConcurrentHashMap<>();
+    /**
+     * Limiter, then partition: a lookup needs no key object built per call, and the map's node holds the partition
+     * string the caller passed, which its equality check compares by reference first. Limiters are fixed at
+     * deployment, so their maps are never removed (before {@link #clear}).
+     */
+    private final ConcurrentHashMap<String, ConcurrentHashMap<String, LimitState>> states = new ConcurrentHashMap<>();
+    /** Entries in all the limiters' maps. */
+    private final LongAdder entries = new LongAdder();
     private final StripedLocks locks;
     private final InstantSource clock;
     private final long maximumSize;
 
     private final ReentrantLock sweeping = new ReentrantLock();
     /** Where the step sweep goes on; only under {@link #sweeping}. */
-    private Iterator<Map.Entry<LimitKey, LimitState>> cursor;
+    private Iterator<Map.Entry<String, ConcurrentHashMap<String, LimitState>>> limiterCursor;
+    /** Where the step sweep goes on within the limiter {@link #limiterCursor} gave last; only under the lock. */
+    private String cursorLimiter;
+    private Iterator<Map.Entry<String, LimitState>> cursor;
     /** No whole sweep before this (epoch ms): nothing known to expire sooner, or the last sweep too recent. */
     private volatile long nextSweepAt = Long.MIN_VALUE;
 
@@ -65,7 +78,13 @@ final class LimitStates {
 
     /** The state stored for {@code key}, or {@code null}; possibly one that stopped mattering and is not swept yet. */
     LimitState get(LimitKey key) {
-        return states.get(key);
+        return get(key.limiter(), key.partition());
+    }
+
+    /** {@link #get(LimitKey)} without a key object: the lock-free path's lookup. */
+    LimitState get(String limiter, String partition) {
+        ConcurrentHashMap<String, LimitState> partitions = states.get(limiter);
+        return partitions == null ? null : partitions.get(partition);
     }
 
     /**
@@ -73,8 +92,10 @@ final class LimitStates {
      * fixed window's next counter, a state of another algorithm). Creating an entry sweeps a step.
      */
     void put(LimitKey key, LimitState state) {
-        LimitState before = states.put(key, state);
+        LimitState before = states.computeIfAbsent(key.limiter(), limiter -> new ConcurrentHashMap<>())
+                .put(key.partition(), state);
         if (before == null) {
+            entries.increment();
             long expiresAt = state.expiresAtMillis();
             if (expiresAt < nextSweepAt) {
                 nextSweepAt = expiresAt;
@@ -85,12 +106,15 @@ final class LimitStates {
 
     /** Removes the entry of {@code key}, under {@code key}'s stripe lock (concurrency permits all given back). */
     void remove(LimitKey key) {
-        states.remove(key);
+        ConcurrentHashMap<String, LimitState> partitions = states.get(key.limiter());
+        if (partitions != null && partitions.remove(key.partition()) != null) {
+            entries.decrement();
+        }
     }
 
     /** Entries in the map, swept or not. */
     long size() {
-        return states.mappingCount();
+        return entries.sum();
     }
 
     /**
@@ -99,7 +123,7 @@ final class LimitStates {
      * them.
      */
     boolean isFull() {
-        if (states.mappingCount() < maximumSize) {
+        if (entries.sum() < maximumSize) {
             return false;
         }
         long now = clock.millis();
@@ -109,7 +133,7 @@ final class LimitStates {
             long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
             nextSweepAt = Math.max(earliest, now + Math.max(1, 20 * tookMillis));
         }
-        return states.mappingCount() >= maximumSize;
+        return entries.sum() >= maximumSize;
     }
 
     /** Removes every expired entry whose stripe is free now; for tests and {@link #isFull}. */
@@ -119,6 +143,7 @@ final class LimitStates {
 
     void clear() {
         states.clear();
+        entries.reset();
     }
 
     private void sweepStep() {
@@ -128,49 +153,69 @@ final class LimitStates {
         try {
             long now = clock.millis();
             for (int i = 0; i < SWEEP_STEP; i++) {
-                if (cursor == null || !cursor.hasNext()) {
-                    cursor = states.entrySet().iterator();
-                    if (!cursor.hasNext()) {
-                        return;
-                    }
+                Map.Entry<String, LimitState> entry = nextForStep();
+                if (entry == null) {
+                    return;
                 }
-                Map.Entry<LimitKey, LimitState> entry = cursor.next();
-                removeIfExpired(entry.getKey(), entry.getValue(), now);
+                removeIfExpired(cursorLimiter, entry.getKey(), entry.getValue(), now);
             }
         } finally {
             sweeping.unlock();
         }
     }
 
+    /** The step sweep's next entry, going round limiter by limiter; {@code null} if the store is empty. */
+    private Map.Entry<String, LimitState> nextForStep() {
+        boolean restarted = false;
+        while (cursor == null || !cursor.hasNext()) {
+            if (limiterCursor == null || !limiterCursor.hasNext()) {
+                if (restarted) {
+                    return null;
+                }
+                limiterCursor = states.entrySet().iterator();
+                restarted = true;
+                continue;
+            }
+            Map.Entry<String, ConcurrentHashMap<String, LimitState>> limiter = limiterCursor.next();
+            cursorLimiter = limiter.getKey();
+            cursor = limiter.getValue().entrySet().iterator();
+        }
+        return cursor.next();
+    }
+
     /** Removes the expired entries and answers the earliest expiry of those kept ({@code Long.MAX_VALUE} if none). */
     private long sweep(long now) {
         long earliest = Long.MAX_VALUE;
-        for (Map.Entry<LimitKey, LimitState> entry : states.entrySet()) {
-            if (!removeIfExpired(entry.getKey(), entry.getValue(), now)) {
-                earliest = Math.min(earliest, entry.getValue().expiresAtMillis());
+        for (Map.Entry<String, ConcurrentHashMap<String, LimitState>> limiter : states.entrySet()) {
+            for (Map.Entry<String, LimitState> entry : limiter.getValue().entrySet()) {
+                if (!removeIfExpired(limiter.getKey(), entry.getKey(), entry.getValue(), now)) {
+                    earliest = Math.min(earliest, entry.getValue().expiresAtMillis());
+                }
             }
         }
         return earliest;
     }
 
     /** Whether {@code state} expired and was removed; a busy stripe is left for the next sweep. */
-    private boolean removeIfExpired(LimitKey key, LimitState state, long now) {
+    private boolean removeIfExpired(String limiter, String partition, LimitState state, long now) {
         if (state.expiresAtMillis() > now) { // a first look without the lock, checked again under it
             return false;
         }
-        ReentrantLock lock = locks.of(key);
+        ReentrantLock lock = locks.of(limiter, partition);
         if (!lock.tryLock()) {
             return false;
         }
         try {
             // Under the lock nothing moves the expiry: the locked path holds it, and no lock-free call moves one.
-            if (states.get(key) != state || state.expiresAtMillis() > now) {
+            if (get(limiter, partition) != state || state.expiresAtMillis() > now) {
                 return false;
             }
             if (state instanceof SharedLimitState shared) {
                 shared.freeze(); // for good: a lock-free call that still holds it goes to the lock and finds it gone
             }
-            states.remove(key, state);
+            if (states.get(limiter).remove(partition, state)) {
+                entries.decrement();
+            }
             return true;
         } finally {
             lock.unlock();

@@ -54,8 +54,17 @@ final class StripedLocks {
         return locks[stripeOf(key)];
     }
 
+    /** {@link #of(LimitKey)} without a key object. */
+    ReentrantLock of(String limiter, String partition) {
+        return locks[stripeOf(limiter, partition)];
+    }
+
     private int stripeOf(LimitKey key) {
-        int hash = key.hashCode();
+        return stripeOf(key.limiter(), key.partition());
+    }
+
+    private int stripeOf(String limiter, String partition) {
+        int hash = 31 * limiter.hashCode() + partition.hashCode();
         // Mixes the high bits in, as HashMap does: the mask alone would only look at the lowest ones.
         return (hash ^ (hash >>> 16)) & (locks.length - 1);
     }

@@ -78,6 +78,33 @@ class LazyExpiryTest {
         assertThat(states.size()).isEqualTo(150);
     }
 
+    /**
+     * States are kept per limiter, then per partition: the step sweep goes from one limiter's partitions to the next
+     * and round again, so expired states of a limiter that no longer creates any are cleared by another's creations.
+     */
+    @Test
+    void creatingEntriesSweepsExpiredOnesOfEveryLimiter() {
+        LimitStates states = states(1_000_000);
+        for (String limiter : List.of("a", "b", "c")) {
+            for (int i = 0; i < 20; i++) {
+                states.put(new LimitKey(limiter, "old-" + i), counter());
+            }
+        }
+        clock.advance(1_000); // all 60 ended
+        for (int i = 0; i < 100; i++) {
+            states.put(new LimitKey("d", "new-" + i), counter());
+        }
+        for (String limiter : List.of("a", "b", "c")) {
+            for (int i = 0; i < 20; i++) {
+                assertThat(states.get(limiter, "old-" + i)).as(limiter + "/old-" + i).isNull();
+            }
+        }
+        assertThat(states.size()).isEqualTo(100);
+        states.remove(new LimitKey("d", "new-0"));
+        states.remove(new LimitKey("d", "never-stored"));
+        assertThat(states.size()).isEqualTo(99);
+    }
+
     /** A swept counter is frozen for good: a lock-free call still holding it is sent to the lock. */
     @Test
     void aSweptSharedStateSendsItsHoldersToTheLock() {

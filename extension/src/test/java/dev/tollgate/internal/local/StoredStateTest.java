@@ -33,6 +33,23 @@ class StoredStateTest {
         }
     }
 
+    /**
+     * A fixed window whose length changed (a redeployment with another policy) starts a counter of the new window even
+     * while the stored one's window is not over: the lock-free path checks the window's length, not only that now
+     * falls inside the stored window.
+     */
+    @Test
+    void aFixedWindowOfAnotherLengthStartsAFreshCounter() {
+        try (InMemoryRateLimitBackend backend = new InMemoryRateLimitBackend(clock, 1_000)) {
+            LimitPolicy twoPerSecond = LimitPolicy.window(FIXED_WINDOW, 2, 1_000);
+            assertThat(acquire(backend, twoPerSecond, 2).remaining()).isZero();
+            LimitPolicy fivePerTenSeconds = LimitPolicy.window(FIXED_WINDOW, 5, 10_000);
+            assertThat(IntStream.range(0, 6).mapToObj(i -> acquire(backend, fivePerTenSeconds, 1).permitted()))
+                    .containsExactly(true, true, true, true, true, false);
+            assertThat(acquire(backend, twoPerSecond, 1).permitted()).as("and back: a fresh 1 s counter").isTrue();
+        }
+    }
+
     /** A call of one limit stores its state again only when the expiry moved: both cases keep the right expiry. */
     @Test
     void aStateIsKeptUntilItsLatestExpiryWhetherOrNotACallMovedIt() {

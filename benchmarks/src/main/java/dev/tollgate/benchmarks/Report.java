@@ -111,8 +111,28 @@ public final class Report {
         }
     }
 
-    /** The JMH and footprint tables. */
+    /** Whether the run measured any decisions of {@code kind} ({@code redis} or {@code local}). */
+    private boolean measured(String kind) {
+        return scores.keySet().stream().anyMatch(key -> key.startsWith(kind + "/"));
+    }
+
+    /** The JMH and footprint tables; each only if the run measured what it shows (e.g. not after --memory-only). */
     private void jmh() throws IOException {
+        if (measured("redis")) {
+            redisDecisions();
+        }
+        if (!stats.isEmpty()) {
+            redisWork();
+        }
+        if (!footprints.isEmpty()) {
+            redisMemory();
+        }
+        if (measured("local")) {
+            localDecisions();
+        }
+    }
+
+    private void redisDecisions() {
         out.append("## Decisions per second on one Redis\n\n")
                 .append("| contender | hot key, 1 thread | hot key, 32 threads | 10,000 keys, 1 thread | 10,000 keys, 32 threads |\n")
                 .append("|---|---:|---:|---:|---:|\n");
@@ -125,7 +145,11 @@ public final class Report {
             }
             out.append(" |\n");
         }
-        out.append("\n## What Redis does per decision\n\n")
+        out.append('\n');
+    }
+
+    private void redisWork() {
+        out.append("## What Redis does per decision\n\n")
                 .append("Measured over the measurement iterations only. CPU is the server's `used_cpu_user + used_cpu_sys`; ")
                 .append("the ratio is to the bare INCR in the same case. Commands include those a script runs.\n\n")
                 .append("| contender | case | commands / decision | Redis CPU µs / decision | × INCR | commands |\n")
@@ -147,7 +171,11 @@ public final class Report {
                 }
             }
         }
-        out.append("\n## Redis memory\n\n")
+        out.append('\n');
+    }
+
+    private void redisMemory() {
+        out.append("## Redis memory\n\n")
                 .append("Per partition: 1,000 partitions, each decided 3 times under a limit of 1,000 an hour, then ")
                 .append("`MEMORY USAGE <key> SAMPLES 0` of every key summed and divided by 1,000. Hot key: all keys at the end ")
                 .append("of the 32-thread hot-key run (a sliding log holds the last second's permits).\n\n")
@@ -168,7 +196,11 @@ public final class Report {
                             + (Long.parseLong(hot[9]) > 0 ? ", " + hot[9] + " without TTL" : ""))
                     .append(" |\n");
         }
-        out.append("\n## In memory (no Redis)\n\n")
+        out.append('\n');
+    }
+
+    private void localDecisions() {
+        out.append("## In memory (no Redis)\n\n")
                 .append("| contender | hot key, 1 thread | hot key, 32 threads | 10,000 keys, 1 thread | 10,000 keys, 32 threads |\n")
                 .append("|---|---:|---:|---:|---:|\n");
         for (String c : LOCAL) {

@@ -9,10 +9,11 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The in-memory backend's states by (limiter, partition): a concurrent map of limiters to concurrent maps of partitions,
- * whose entries are kept until their state says it stopped mattering ({@link LimitState#expiresAtMillis()}), and at
- * most {@code maximumSize} of them. Two levels rather than one map of (limiter, partition) pairs, so that the lookup
- * builds no pair object per call, and a stored state costs no such object either.
+ * The in-memory backend's states by (limiter, partition): a concurrent map of limiters to concurrent maps of
+ * partitions, whose entries are kept until their state says it stopped mattering
+ * ({@link LimitState#expiresAtMillis()}), and at most {@code maximumSize} of them. Two levels rather than one map of
+ * (limiter, partition) pairs, so that the lookup builds no pair object per call, and a stored state costs no such
+ * object either.
  *
  * <h2>Why not Caffeine</h2>
  * The idempotency store keeps its records in Caffeine; this store did too. Caffeine knows an entry's expiry only from a
@@ -20,7 +21,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * be written again, a write that goes through Caffeine's write buffer and its maintenance on the calling threads; and
  * each entry costs a Caffeine node besides the map's. Here a state's expiry is read from the state when it is swept,
  * so moving it costs nothing, an entry is written only when it is created or replaced, and a stored state takes about
- * about 150 bytes instead of 210 ({@code PartitionFloodTest}). On the benchmark machine the decision rate did not tell the
+ * 150 bytes instead of 210 ({@code PartitionFloodTest}). On the benchmark machine the decision rate did not tell the
  * two apart beyond its noise ({@code docs/benchmarks.md}). Expiry is lazy: a state that stopped mattering may stay in
  * the map for a while, which changes no answer, because such a state answers exactly as a missing one would (each
  * state ages by the time it is given: a window ends, a log is pruned, a bucket refills, leases end).

@@ -52,6 +52,22 @@ abstract sealed class SharedLimitState implements LimitState permits FixedWindow
     void keepFrom(LimitPolicy policy, long now) {
     }
 
+    /**
+     * After a compare-and-set that another call won, before reading the state again: gives up the processor.
+     * A token bucket's or GCRA's whole state changes on every call, so threads on one hot partition keep invalidating
+     * each other's reads, and with more threads than cores a thread descheduled between its read and its
+     * compare-and-set always loses it. Yielding once lets the winner's successors through instead of retrying into
+     * them: on 2 cores with 32 threads on one key, a token bucket went from 4.4-8.2 to 14.7-17.8 million decisions a
+     * second, its retries (an allocated level each) from about one per two decisions to almost none
+     * ({@code LocalDecisions}, {@code -prof gc}). resilience4j's limiter parks for a nanosecond at the same point;
+     * {@link Thread#yield} returns at once when no other thread waits for the core, so an uncontended machine pays
+     * nothing for it. A fixed window does not yield: its compare-and-set follows its read at once (the clock is read
+     * before), so it rarely loses.
+     */
+    static void afterLostRace() {
+        Thread.yield();
+    }
+
     /** Under the stripe lock: makes lock-free calls wait for the lock until {@link #thaw}. */
     abstract void freeze();
 

@@ -65,6 +65,9 @@ final class TheoreticalArrivalTime extends SharedLimitState {
             if (WORD.compareAndSet(this, before, tatWord(policy, now, after))) {
                 return taken(policy, after);
             }
+            // Another call changed the TAT meanwhile: let it (or another thread) run before trying again (see
+            // SharedLimitState#afterLostRace).
+            afterLostRace();
         }
     }
 

@@ -68,6 +68,9 @@ final class TokenBucket extends SharedLimitState {
             if (LEVEL.compareAndSet(this, before, after)) {
                 return taken(policy, after.tokens());
             }
+            // Another call changed the level meanwhile: let it (or another thread) run before trying again (see
+            // SharedLimitState#afterLostRace).
+            afterLostRace();
         }
     }
 

@@ -39,8 +39,10 @@ public final class Report {
     static final String[] TOLLGATE = {"tollgate-fixed", "tollgate-sliding", "tollgate-bucket"};
 
     private final Path dir;
-    /** (kind, contender, keys, threads) to ops/s */
+    /** (kind, contender, keys, threads) to ops/s: the median of {@link #rounds} */
     private final Map<String, Double> scores = new HashMap<>();
+    /** (kind, contender, keys, threads) to ops/s of each round, in the order they ran */
+    private final Map<String, List<Double>> rounds = new LinkedHashMap<>();
     private final Map<String, String[]> stats = new HashMap<>();
     private final Map<String, String[]> footprints = new LinkedHashMap<>();
     private final StringBuilder out = new StringBuilder();
@@ -61,20 +63,18 @@ public final class Report {
     private void read() throws IOException {
         for (String kind : List.of("redis", "local")) {
             for (String threads : List.of("1", "32")) {
-                Path csv = dir.resolve(kind + "-t" + threads + ".csv");
-                if (!Files.exists(csv)) {
-                    continue;
-                }
-                for (String line : Files.readAllLines(csv)) {
-                    if (line.startsWith("\"Benchmark\"")) {
-                        continue;
+                readJmh(kind, dir.resolve(kind + "-t" + threads + ".csv"));
+                // Further in-memory rounds (benchmarks/run, LOCAL_ROUNDS): local-r2-t1.csv, ...
+                for (int round = 2; kind.equals("local"); round++) {
+                    Path csv = dir.resolve(kind + "-r" + round + "-t" + threads + ".csv");
+                    if (!Files.exists(csv)) {
+                        break;
                     }
-                    String[] f = line.split(",");
-                    // "Benchmark","Mode","Threads","Samples","Score","Score Error (99.9%)","Unit",contender,keys
-                    scores.put(kind + "/" + f[7] + "/" + f[8] + "/" + f[2], Double.parseDouble(f[4]));
+                    readJmh(kind, csv);
                 }
             }
         }
+        rounds.forEach((key, values) -> scores.put(key, median(values)));
         Path tsv = dir.resolve("stats.tsv");
         if (Files.exists(tsv)) {
             for (String line : Files.readAllLines(tsv)) {
@@ -86,6 +86,29 @@ public final class Report {
                 }
             }
         }
+    }
+
+    /** Adds the scores of one JMH CSV file to {@link #rounds}. */
+    private void readJmh(String kind, Path csv) throws IOException {
+        if (!Files.exists(csv)) {
+            return;
+        }
+        for (String line : Files.readAllLines(csv)) {
+            if (line.startsWith("\"Benchmark\"")) {
+                continue;
+            }
+            String[] f = line.split(",");
+            // "Benchmark","Mode","Threads","Samples","Score","Score Error (99.9%)","Unit",contender,keys
+            rounds.computeIfAbsent(kind + "/" + f[7] + "/" + f[8] + "/" + f[2], k -> new ArrayList<>())
+                    .add(Double.parseDouble(f[4]));
+        }
+    }
+
+    /** The middle value; of an even number of values, the mean of the middle two. */
+    static double median(List<Double> values) {
+        List<Double> sorted = values.stream().sorted().toList();
+        int n = sorted.size();
+        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
     }
 
     private Double score(String kind, String contender, int keys, int threads) {
@@ -211,6 +234,26 @@ public final class Report {
                 }
             }
             out.append(" |\n");
+        }
+        int most = rounds.entrySet().stream().filter(e -> e.getKey().startsWith("local/"))
+                .mapToInt(e -> e.getValue().size()).max().orElse(1);
+        if (most > 1) {
+            out.append("\nThe contenders measured in several rounds (taking turns) show the median; each round, in the order they ran:\n\n")
+                    .append("| contender | hot key, 1 thread | hot key, 32 threads | 10,000 keys, 1 thread | 10,000 keys, 32 threads |\n")
+                    .append("|---|---:|---:|---:|---:|\n");
+            for (String c : LOCAL) {
+                if (rounds.getOrDefault("local/" + c + "/1/1", List.of()).size() < 2) {
+                    continue;
+                }
+                out.append("| ").append(NAMES.get(c).replace("Tollgate", "Tollgate in-memory"));
+                for (int keys : new int[] {1, 10000}) {
+                    for (int threads : new int[] {1, 32}) {
+                        List<Double> each = rounds.getOrDefault("local/" + c + "/" + keys + "/" + threads, List.of());
+                        out.append(" | ").append(String.join(" / ", each.stream().map(Report::ops).toList()));
+                    }
+                }
+                out.append(" |\n");
+            }
         }
     }
 

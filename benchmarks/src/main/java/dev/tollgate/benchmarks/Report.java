@@ -65,12 +65,8 @@ public final class Report {
             for (String threads : List.of("1", "32")) {
                 readJmh(kind, dir.resolve(kind + "-t" + threads + ".csv"));
                 // Further in-memory rounds (benchmarks/run, LOCAL_ROUNDS): local-r2-t1.csv, ...
-                for (int round = 2; kind.equals("local"); round++) {
-                    Path csv = dir.resolve(kind + "-r" + round + "-t" + threads + ".csv");
-                    if (!Files.exists(csv)) {
-                        break;
-                    }
-                    readJmh(kind, csv);
+                for (int round = 2; kind.equals("local")
+                        && readJmh(kind, dir.resolve(kind + "-r" + round + "-t" + threads + ".csv")); round++) {
                 }
             }
         }
@@ -88,10 +84,10 @@ public final class Report {
         }
     }
 
-    /** Adds the scores of one JMH CSV file to {@link #rounds}. */
-    private void readJmh(String kind, Path csv) throws IOException {
+    /** Adds the scores of one JMH CSV file to {@link #rounds}; whether the file exists. */
+    private boolean readJmh(String kind, Path csv) throws IOException {
         if (!Files.exists(csv)) {
-            return;
+            return false;
         }
         for (String line : Files.readAllLines(csv)) {
             if (line.startsWith("\"Benchmark\"")) {
@@ -102,6 +98,7 @@ public final class Report {
             rounds.computeIfAbsent(kind + "/" + f[7] + "/" + f[8] + "/" + f[2], k -> new ArrayList<>())
                     .add(Double.parseDouble(f[4]));
         }
+        return true;
     }
 
     /** The middle value; of an even number of values, the mean of the middle two. */
@@ -235,16 +232,13 @@ public final class Report {
             }
             out.append(" |\n");
         }
-        int most = rounds.entrySet().stream().filter(e -> e.getKey().startsWith("local/"))
-                .mapToInt(e -> e.getValue().size()).max().orElse(1);
-        if (most > 1) {
+        List<String> inRounds = LOCAL.stream().filter(c -> rounds.entrySet().stream()
+                .anyMatch(e -> e.getKey().startsWith("local/" + c + "/") && e.getValue().size() > 1)).toList();
+        if (!inRounds.isEmpty()) {
             out.append("\nThe contenders measured in several rounds (taking turns) show the median; each round, in the order they ran:\n\n")
                     .append("| contender | hot key, 1 thread | hot key, 32 threads | 10,000 keys, 1 thread | 10,000 keys, 32 threads |\n")
                     .append("|---|---:|---:|---:|---:|\n");
-            for (String c : LOCAL) {
-                if (rounds.getOrDefault("local/" + c + "/1/1", List.of()).size() < 2) {
-                    continue;
-                }
+            for (String c : inRounds) {
                 out.append("| ").append(NAMES.get(c).replace("Tollgate", "Tollgate in-memory"));
                 for (int keys : new int[] {1, 10000}) {
                     for (int threads : new int[] {1, 32}) {

@@ -9,41 +9,56 @@ import java.lang.invoke.VarHandle;
 import java.time.InstantSource;
 
 /**
- * FIXED_WINDOW: the permits taken in one epoch-aligned window. One object per window: a call in a later window gets a
- * new counter ({@link #inWindowOf}), so the count is the only thing that changes and one compare-and-set takes a
- * permit without a lock. A counter of another window counts as 0 in the current one.
+ * FIXED_WINDOW: the permits taken in the current epoch-aligned window, and which window that is, together in one long
+ * that a call replaces by compare-and-set. The first call of a later window moves the counter to that window in the
+ * same compare-and-set that takes its permits, so a partition keeps one counter for as long as it is used: no lock, no
+ * new object and no store at a window's end (the store still sees the counter's expiry move: it reads it from the
+ * counter, see {@link LimitStates}). A count of another window counts as 0 in the current one.
+ *
+ * <p>The window is kept as its number since the first window this counter counted ({@link #base}), in the bits above
+ * the count, so that a window's start is {@code base + number × width} without a division; a division is made only
+ * when the window moves on. A counter counts at most {@link #MAX_WINDOW} windows after its first (48 days of one-second
+ * windows, 70 minutes of one-millisecond ones); after that, and for a window before the one it holds (a clock that
+ * went back) or a policy whose window changed, the call goes to the lock, which replaces it by a new counter.
  */
 final class FixedWindowCounter extends SharedLimitState {
 
-    private static final VarHandle COUNT;
+    private static final VarHandle STATE;
 
     static {
         try {
-            COUNT = MethodHandles.lookup().findVarHandle(FixedWindowCounter.class, "count", long.class);
+            STATE = MethodHandles.lookup().findVarHandle(FixedWindowCounter.class, "state", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
     }
 
-    private final long windowStart;
-    private final long windowEnd;
-    /** Permits taken in this window, with {@link #FROZEN} set while a multi-limit call holds it. */
-    private volatile long count;
+    /** Bits of the count: it never exceeds a limit, at most {@link LimitPolicy#MAX_PERMITS} = 2^40. */
+    private static final int COUNT_BITS = 41;
+    private static final long COUNT_MASK = (1L << COUNT_BITS) - 1;
+    /** The last window number that fits between the count and the {@link #FROZEN} bit. */
+    static final long MAX_WINDOW = (1L << (63 - COUNT_BITS)) - 1;
 
-    private FixedWindowCounter(long windowStart, long windowEnd) {
-        this.windowStart = windowStart;
-        this.windowEnd = windowEnd;
+    /** Start (epoch ms) of window number 0: the window this counter was made for. */
+    private final long base;
+    /** The window's length, as the policy said when this counter was made. */
+    private final long width;
+    /** {@link #FROZEN} while a multi-limit call holds it, the window number, and the permits taken in that window. */
+    private volatile long state;
+
+    private FixedWindowCounter(long base, long width) {
+        this.base = base;
+        this.width = width;
     }
 
     /** An empty counter of {@code now}'s window: as if missing. */
     static FixedWindowCounter windowOf(LimitPolicy policy, long now) {
-        long start = windowStart(policy, now);
-        return new FixedWindowCounter(start, start + policy.windowMillis());
+        return new FixedWindowCounter(windowStart(policy, now), policy.windowMillis());
     }
 
-    /** This counter if it counts the window of {@code now}, else an empty one for that window. */
+    /** This counter if it can count the window of {@code now} (it may hold an earlier one), else an empty one for it. */
     FixedWindowCounter inWindowOf(LimitPolicy policy, long now) {
-        return counts(policy, windowStart(policy, now)) ? this : windowOf(policy, now);
+        return windowNumber(policy, now) >= 0 ? this : windowOf(policy, now);
     }
 
     @Override
@@ -53,82 +68,114 @@ final class FixedWindowCounter extends SharedLimitState {
 
     @Override
     LimitOutcome tryAcquire(LimitPolicy policy, long cost, InstantSource clock) {
-        // The window is fixed, so only the count is read in a loop; the time matters only to say which window. This
-        // counter's window is aligned, so "now falls inside it" is "it counts now's window", without a division.
+        // Read before the state: its compare-and-set then follows its read at once, so it rarely loses one to another
+        // call. A call whose time is older than the window the state moved to meanwhile goes to the lock, which reads
+        // the clock again.
         long now = clock.millis();
-        if (now < windowStart || now >= windowEnd || windowEnd - windowStart != policy.windowMillis()) {
+        if (policy.windowMillis() != width) {
             return null;
         }
         while (true) {
-            long current = count;
+            long current = state;
             if (current < 0) {
                 return null; // frozen
             }
-            if (current + cost > policy.limit()) {
-                return describe(policy, cost, now, windowStart, current);
+            long window = current >>> COUNT_BITS;
+            long start = base + window * width;
+            long count = current & COUNT_MASK;
+            if (now - start >= width) {
+                // A later window: this call moves the counter there, if its number fits.
+                window = (now - base) / width;
+                if (window > MAX_WINDOW) {
+                    return null;
+                }
+                start = base + window * width;
+                count = 0;
+            } else if (now < start) {
+                return null;
             }
-            if (COUNT.compareAndSet(this, current, current + cost)) {
-                return taken(policy, current + cost, now);
+            if (count + cost > policy.limit()) {
+                return describe(policy, cost, now, start, count);
+            }
+            if (STATE.compareAndSet(this, current, window << COUNT_BITS | (count + cost))) {
+                return taken(policy, count + cost, now, start + width);
             }
         }
     }
 
     @Override
     public boolean hasRoom(LimitPolicy policy, long cost, long now) {
-        return countIn(windowStart(policy, now)) + cost <= policy.limit();
+        return countIn(windowNumber(policy, now)) + cost <= policy.limit();
     }
 
-    /** Only on a counter of {@code now}'s window ({@link #inWindowOf}), frozen or not stored yet. */
+    /** Only on a counter that can count {@code now}'s window ({@link #inWindowOf}), frozen or not stored yet. */
     @Override
     public LimitOutcome consume(LimitPolicy policy, long cost, long now) {
-        long current = (count & ~FROZEN) + cost;
-        count = current | (count & FROZEN);
-        return taken(policy, current, now);
+        long window = windowNumber(policy, now);
+        long count = countIn(window) + cost;
+        state = (state & FROZEN) | window << COUNT_BITS | count;
+        return taken(policy, count, now, base + (window + 1) * width);
     }
 
     @Override
     public LimitOutcome describe(LimitPolicy policy, long cost, long now) {
-        long start = windowStart(policy, now);
-        return describe(policy, cost, now, start, countIn(start));
+        long window = windowNumber(policy, now);
+        return describe(policy, cost, now, windowStart(policy, now), countIn(window));
     }
 
-    private LimitOutcome taken(LimitPolicy policy, long current, long now) {
-        return new LimitOutcome(true, policy.capacity(), policy.limit() - current, windowEnd - now, 0, windowEnd - now);
+    private static LimitOutcome taken(LimitPolicy policy, long count, long now, long windowEnd) {
+        return new LimitOutcome(true, policy.capacity(), policy.limit() - count, windowEnd - now, 0, windowEnd - now);
     }
 
-    private static LimitOutcome describe(LimitPolicy policy, long cost, long now, long start, long current) {
-        boolean permitted = current + cost <= policy.limit();
+    private static LimitOutcome describe(LimitPolicy policy, long cost, long now, long start, long count) {
+        boolean permitted = count + cost <= policy.limit();
         // An empty window is full already; otherwise it is full again when the window ends. Either way the window's
         // end is when more quota comes: all of it, or (when full) any permit taken now.
         long end = start + policy.windowMillis() - now;
-        long reset = current == 0 ? 0 : end;
-        return new LimitOutcome(permitted, policy.capacity(), policy.limit() - current, reset, permitted ? 0 : reset,
+        long reset = count == 0 ? 0 : end;
+        return new LimitOutcome(permitted, policy.capacity(), policy.limit() - count, reset, permitted ? 0 : reset,
                 end);
     }
 
-    /** The end of its window: its count never changes after that, so it is never needed again. */
+    /**
+     * The end of the window it counts: its count never matters after that. A lock-free call that moves it to a later
+     * window moves this too, which is why the store freezes a counter before it decides that it expired.
+     */
     @Override
     public long expiresAtMillis() {
-        return windowEnd;
+        return base + (((state & ~FROZEN) >>> COUNT_BITS) + 1) * width;
     }
 
     @Override
     void freeze() {
-        COUNT.getAndBitwiseOr(this, FROZEN);
+        STATE.getAndBitwiseOr(this, FROZEN);
     }
 
     @Override
     void thaw() {
-        count &= ~FROZEN;
+        state &= ~FROZEN;
     }
 
-    /** Whether this counter counts the window starting at {@code start} of {@code policy} (which may have changed). */
-    private boolean counts(LimitPolicy policy, long start) {
-        return start == windowStart && windowEnd - windowStart == policy.windowMillis();
+    /**
+     * The number of {@code now}'s window, if this counter can count it: the window of {@code policy} (which may have
+     * changed), not before the window it holds, and a number that fits; else -1.
+     */
+    private long windowNumber(LimitPolicy policy, long now) {
+        if (policy.windowMillis() != width) {
+            return -1;
+        }
+        long held = (state & ~FROZEN) >>> COUNT_BITS;
+        if (now < base + held * width) {
+            return -1;
+        }
+        long window = (now - base) / width;
+        return window <= MAX_WINDOW ? window : -1;
     }
 
-    private long countIn(long start) {
-        return start == windowStart ? count & ~FROZEN : 0;
+    /** The permits taken in window {@code window}: the count if that is the window held, else 0. */
+    private long countIn(long window) {
+        long current = state & ~FROZEN;
+        return window == current >>> COUNT_BITS ? current & COUNT_MASK : 0;
     }
 
     /**

@@ -143,7 +143,7 @@ public final class InMemoryRateLimitBackend implements RateLimitBackend {
 
     /**
      * One limit under its stripe's lock: one lookup of the state, one decision object. The state is stored only when it
-     * is new (or replaces another: a fixed window's next counter); a stored state's expiry may move without a store,
+     * is new (or replaces another: a fixed window's new counter, see {@link FixedWindowCounter}); a stored state's expiry may move without a store,
      * since the store reads it from the state when it sweeps ({@link LimitStates}). The state is looked up before the
      * clock is read, so that a state swept as expired is not replaced by a fresh one for an earlier time.
      */
@@ -155,7 +155,7 @@ public final class InMemoryRateLimitBackend implements RateLimitBackend {
             LimitState state = stateOf(stored, policy, now);
             if (state instanceof SharedLimitState shared) {
                 // Lock-free calls go on meanwhile, so this one takes its permits the same way. Null only if the clock
-                // moved past what was prepared for now (the next window, beyond the kept time): then again.
+                // moved past what was prepared for now (beyond a bucket's kept time): then again.
                 shared.keepFrom(policy, now);
                 LimitOutcome outcome = shared.tryAcquire(policy, limit.cost(), clock);
                 if (outcome == null) {
@@ -308,8 +308,8 @@ public final class InMemoryRateLimitBackend implements RateLimitBackend {
     }
 
     /**
-     * The stored states that are {@link SharedLimitState}s are frozen. A new state (or a fixed window's next
-     * counter) is seen by others only once stored, with its permits already taken.
+     * The stored states that are {@link SharedLimitState}s are frozen. A new state (or one replacing another) is
+     * seen by others only once stored, with its permits already taken.
      */
     private RateLimitDecision acquireLocked(List<LimitRequest> limits, LimitKey[] keys, LimitState[] stored,
                                             long now) {
@@ -327,7 +327,7 @@ public final class InMemoryRateLimitBackend implements RateLimitBackend {
             if (permitted) {
                 outcomes[i] = consume(current[i], limit, now);
                 if (current[i] != stored[i]) {
-                    states.put(keys[i], current[i]); // a new state, or a fixed window's next counter
+                    states.put(keys[i], current[i]); // a new state, or one replacing another
                 }
             } else {
                 outcomes[i] = current[i].describe(limit.policy(), limit.cost(), now);

@@ -29,9 +29,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * <h2>Sweeping</h2>
  * An entry is removed only under its stripe's lock ({@link StripedLocks}), which the backend holds wherever it changes
  * a state that is not a {@link SharedLimitState}, and only once its expiry has passed: a {@link SharedLimitState} is
- * frozen first and stays frozen, so a lock-free call still holding it goes to the lock, where it finds the entry gone
- * (a lock-free call never moves a state's expiry: one that would is sent to the lock). The sweeper only ever tries
- * locks, so it cannot deadlock with a caller holding a stripe; an entry whose stripe is busy is in use and waits for
+ * frozen first, then its expiry read (a lock-free call may have moved it: a fixed window moving on), and it stays
+ * frozen if removed, so a lock-free call still holding it goes to the lock, where it finds the entry gone. The sweeper
+ * only ever tries locks, so it cannot deadlock with a caller holding a stripe; an entry whose stripe is busy is in use and waits for
  * the next sweep. Sweeps run on the calling threads (this store starts no threads, which a Jakarta EE server would
  * not manage):
  * <ul>
@@ -90,7 +90,7 @@ final class LimitStates {
 
     /**
      * Stores {@code state} for {@code key}, under {@code key}'s stripe lock: a new state, or one replacing another (a
-     * fixed window's next counter, a state of another algorithm). Creating an entry sweeps a step.
+     * fixed window's new counter after the clock went back, a state of another algorithm). Creating an entry sweeps a step.
      */
     void put(LimitKey key, LimitState state) {
         LimitState before = states.computeIfAbsent(key.limiter(), limiter -> new ConcurrentHashMap<>())
@@ -207,12 +207,19 @@ final class LimitStates {
             return false;
         }
         try {
-            // Under the lock nothing moves the expiry: the locked path holds it, and no lock-free call moves one.
-            if (get(limiter, partition) != state || state.expiresAtMillis() > now) {
+            if (get(limiter, partition) != state) {
                 return false;
             }
+            // Under the lock the locked path cannot move the expiry, but a lock-free call can (a fixed window that
+            // moves on): frozen first, it cannot, and then the expiry read is the one that holds.
             if (state instanceof SharedLimitState shared) {
-                shared.freeze(); // for good: a lock-free call that still holds it goes to the lock and finds it gone
+                shared.freeze(); // for good if removed: a lock-free call still holding it goes to the lock, finds it gone
+                if (state.expiresAtMillis() > now) {
+                    shared.thaw();
+                    return false;
+                }
+            } else if (state.expiresAtMillis() > now) {
+                return false;
             }
             if (states.get(limiter).remove(partition, state)) {
                 entries.decrement();

@@ -16,15 +16,18 @@ import java.time.InstantSource;
  *     <li>a multi-limit call holds the state ({@link #freeze}), or the store swept it (frozen for good, see
  *     {@link LimitStates}): it checks all its limits and consumes all or none under the stripe locks, and those locks
  *     exclude the locked path, so the two never interleave;</li>
- *     <li>a fixed window that ended: the next window is a new counter, created and stored under the lock;</li>
- *     <li>a call that could leave the state mattering later than the store keeps it ({@link #expiresAtMillis}): the
- *     locked path moves that moment, under the stripe lock that the store's sweep takes too.</li>
+ *     <li>a state that cannot hold now's answer: a fixed window that the clock went back from, or whose window number
+ *     no longer fits ({@link FixedWindowCounter}); the locked path replaces it by a new state;</li>
+ *     <li>a token bucket's or GCRA's call that could leave the state mattering later than the store keeps it
+ *     ({@link #expiresAtMillis}): the locked path moves that moment, under the stripe lock that the store's sweep
+ *     takes too.</li>
  * </ul>
- * The last is what makes the lock-free path safe against expiry: no lock-free call moves a state's expiry, so the
- * store may sweep the state the moment it stops being kept, even while a thread that looked it up just before is
- * still deciding on it, and whatever that thread takes stops mattering by then, so the fresh state that replaces it
- * answers the same. Hence token buckets and GCRA are kept up to twice their longest reach ({@link #keepFrom}) rather
- * than exactly until they are at rest: one locked call per reach, not one per call.
+ * The store may sweep a state the moment it stops being kept, even while a thread that looked it up just before is
+ * still deciding on it: the sweep freezes the state before it reads its expiry, so that thread either decided before
+ * (and moved the expiry, if it did, before the sweep read it) or fails its compare-and-set and goes to the lock, where
+ * it finds the state gone. A fixed window moves its expiry itself, to the end of the window it moves on to; a token
+ * bucket's or GCRA's would move on every call, so they are kept up to twice their longest reach ({@link #keepFrom})
+ * rather than exactly until they are at rest: one locked call per reach, not one per call.
  *
  * <p>Of the {@link LimitState} methods, {@code hasRoom} and {@code consume} are called only on a frozen state or one
  * not stored yet, which no other call changes; {@code describe} (a peek) at any time, as it reads the state once.

@@ -120,6 +120,26 @@ class LazyExpiryTest {
         assertThat(counter.tryAcquire(TWO_PER_SECOND, 1, clock)).isNull();
     }
 
+    /**
+     * A counter that a lock-free call moved to a later window after its first one ended is kept: the sweep freezes a
+     * shared state before it reads its expiry, so it reads the one that holds.
+     */
+    @Test
+    void aCounterMovedOnWithoutTheLockIsNotSwept() {
+        LimitStates states = states(1_000);
+        FixedWindowCounter counter = counter();
+        LimitKey key = new LimitKey("x", "");
+        states.put(key, counter);
+        clock.advance(1_000);
+        assertThat(counter.tryAcquire(TWO_PER_SECOND, 1, clock).permitted()).isTrue();
+        states.sweepAll();
+        assertThat(states.get(key)).isSameAs(counter);
+        assertThat(counter.tryAcquire(TWO_PER_SECOND, 1, clock).permitted()).isTrue(); // thawed
+        clock.advance(1_000);
+        states.sweepAll();
+        assertThat(states.get(key)).isNull();
+    }
+
     /** An entry whose stripe someone holds is in use: the sweep leaves it and takes it next time. */
     @Test
     void aSweepSkipsAnEntryWhoseStripeIsHeld() throws InterruptedException {

@@ -56,7 +56,7 @@ final class FixedWindowCounter extends SharedLimitState {
         return new FixedWindowCounter(windowStart(policy, now), policy.windowMillis());
     }
 
-    /** This counter if it can count the window of {@code now} (it may hold an earlier one), else an empty one for it. */
+    /** This counter if it can count {@code now}'s window (it may hold an earlier one), else an empty one for it. */
     FixedWindowCounter inWindowOf(LimitPolicy policy, long now) {
         return windowNumber(policy, now) >= 0 ? this : windowOf(policy, now);
     }

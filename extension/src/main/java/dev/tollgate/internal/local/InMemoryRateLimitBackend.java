@@ -143,9 +143,10 @@ public final class InMemoryRateLimitBackend implements RateLimitBackend {
 
     /**
      * One limit under its stripe's lock: one lookup of the state, one decision object. The state is stored only when it
-     * is new (or replaces another: a fixed window's new counter, see {@link FixedWindowCounter}); a stored state's expiry may move without a store,
-     * since the store reads it from the state when it sweeps ({@link LimitStates}). The state is looked up before the
-     * clock is read, so that a state swept as expired is not replaced by a fresh one for an earlier time.
+     * is new (or replaces another: a fixed window's new counter, see {@link FixedWindowCounter}); a stored state's
+     * expiry may move without a store, since the store reads it from the state when it sweeps ({@link LimitStates}).
+     * The state is looked up before the clock is read, so that a state swept as expired is not replaced by a fresh one
+     * for an earlier time.
      */
     private RateLimitDecision acquireOneLocked(LimitKey key, LimitRequest limit) {
         LimitPolicy policy = limit.policy();

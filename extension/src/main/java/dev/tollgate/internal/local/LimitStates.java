@@ -31,9 +31,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * a state that is not a {@link SharedLimitState}, and only once its expiry has passed: a {@link SharedLimitState} is
  * frozen first, then its expiry read (a lock-free call may have moved it: a fixed window moving on), and it stays
  * frozen if removed, so a lock-free call still holding it goes to the lock, where it finds the entry gone. The sweeper
- * only ever tries locks, so it cannot deadlock with a caller holding a stripe; an entry whose stripe is busy is in use and waits for
- * the next sweep. Sweeps run on the calling threads (this store starts no threads, which a Jakarta EE server would
- * not manage):
+ * only ever tries locks, so it cannot deadlock with a caller holding a stripe; an entry whose stripe is busy is in use
+ * and waits for the next sweep. Sweeps run on the calling threads (this store starts no threads, which a Jakarta EE
+ * server would not manage):
  * <ul>
  *     <li>each creation of an entry looks at the next {@value #SWEEP_STEP} entries of a cursor that goes round the
  *     map, so expired entries do not pile up while partitions keep coming;</li>
@@ -90,7 +90,8 @@ final class LimitStates {
 
     /**
      * Stores {@code state} for {@code key}, under {@code key}'s stripe lock: a new state, or one replacing another (a
-     * fixed window's new counter after the clock went back, a state of another algorithm). Creating an entry sweeps a step.
+     * fixed window's new counter after the clock went back, a state of another algorithm). Creating an entry sweeps a
+     * step.
      */
     void put(LimitKey key, LimitState state) {
         LimitState before = states.computeIfAbsent(key.limiter(), limiter -> new ConcurrentHashMap<>())
@@ -213,7 +214,8 @@ final class LimitStates {
             // Under the lock the locked path cannot move the expiry, but a lock-free call can (a fixed window that
             // moves on): frozen first, it cannot, and then the expiry read is the one that holds.
             if (state instanceof SharedLimitState shared) {
-                shared.freeze(); // for good if removed: a lock-free call still holding it goes to the lock, finds it gone
+                // For good if removed: a lock-free call still holding it goes to the lock and finds it gone.
+                shared.freeze();
                 if (state.expiresAtMillis() > now) {
                     shared.thaw();
                     return false;

@@ -80,20 +80,14 @@ final class FixedWindowCounter extends SharedLimitState {
             if (current < 0) {
                 return null; // frozen
             }
-            long window = current >>> COUNT_BITS;
-            long start = base + window * width;
-            long count = current & COUNT_MASK;
-            if (now - start >= width) {
-                // A later window: this call moves the counter there, if its number fits.
-                window = (now - base) / width;
-                if (window > MAX_WINDOW) {
-                    return null;
-                }
-                start = base + window * width;
-                count = 0;
-            } else if (now < start) {
+            long held = current >>> COUNT_BITS;
+            long window = windowAt(held, now);
+            if (window < 0) {
                 return null;
             }
+            // In a later window the count starts again from 0, and the compare-and-set moves the counter there.
+            long count = window == held ? current & COUNT_MASK : 0;
+            long start = base + window * width;
             if (count + cost > policy.limit()) {
                 return describe(policy, cost, now, start, count);
             }
@@ -161,12 +155,20 @@ final class FixedWindowCounter extends SharedLimitState {
      * changed), not before the window it holds, and a number that fits; else -1.
      */
     private long windowNumber(LimitPolicy policy, long now) {
-        if (policy.windowMillis() != width) {
+        return policy.windowMillis() == width ? windowAt((state & ~FROZEN) >>> COUNT_BITS, now) : -1;
+    }
+
+    /**
+     * The number of {@code now}'s window when this counter holds window {@code held}: {@code held} itself without a
+     * division, a later one if its number fits, else (an earlier window, or too late) -1.
+     */
+    private long windowAt(long held, long now) {
+        long start = base + held * width;
+        if (now < start) {
             return -1;
         }
-        long held = (state & ~FROZEN) >>> COUNT_BITS;
-        if (now < base + held * width) {
-            return -1;
+        if (now - start < width) {
+            return held;
         }
         long window = (now - base) / width;
         return window <= MAX_WINDOW ? window : -1;

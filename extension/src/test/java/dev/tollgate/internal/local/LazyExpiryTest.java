@@ -121,8 +121,8 @@ class LazyExpiryTest {
     }
 
     /**
-     * A counter that a lock-free call moved to a later window after its first one ended is kept: the sweep freezes a
-     * shared state before it reads its expiry, so it reads the one that holds.
+     * A counter that a lock-free call moved to a later window after its first one ended is kept: the sweep reads the
+     * expiry the move set (the end of the later window), and a counter it froze to read that expiry is thawed.
      */
     @Test
     void aCounterMovedOnWithoutTheLockIsNotSwept() {

@@ -65,8 +65,10 @@ public final class Report {
             for (String threads : List.of("1", "32")) {
                 readJmh(kind, dir.resolve(kind + "-t" + threads + ".csv"));
                 // Further in-memory rounds (benchmarks/run, LOCAL_ROUNDS): local-r2-t1.csv, ...
-                for (int round = 2; kind.equals("local")
-                        && readJmh(kind, dir.resolve(kind + "-r" + round + "-t" + threads + ".csv")); round++) {
+                int round = 2;
+                while (kind.equals("local")
+                        && readJmh(kind, dir.resolve(kind + "-r" + round + "-t" + threads + ".csv"))) {
+                    round++;
                 }
             }
         }

@@ -14,8 +14,12 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>A grant is retired by taking all its permits at once ({@link #drain()}): a caller that read it just before and
  * tries to spend from it finds nothing and moves on to its successor, so every permit is spent or drained exactly once.
+ * A retired grant also refuses permits put back ({@link #putBack}): they would never be spent or given back there.
  */
 final class LeaseGrant {
+
+    /** What {@link #permits} holds once the grant is retired: below any count, so nothing is taken or put back. */
+    private static final long RETIRED = Long.MIN_VALUE / 2;
 
     private final AtomicLong permits;
     /** Permits when granted (leased plus carried over): a refill is started ahead once fewer than a quarter remain. */
@@ -65,18 +69,31 @@ final class LeaseGrant {
         }
     }
 
-    /** Puts back permits taken from this grant by a call that another limit refused. */
-    void putBack(long cost) {
-        permits.addAndGet(cost);
+    /**
+     * Puts back permits taken from this grant by a call that another limit refused, unless the grant was retired
+     * meanwhile (a refill moved its permits on, or the lease was closed).
+     *
+     * @return whether the permits are back in this grant
+     */
+    boolean putBack(long cost) {
+        while (true) {
+            long held = permits.get();
+            if (held < 0) {
+                return false;
+            }
+            if (permits.compareAndSet(held, held + cost)) {
+                return true;
+            }
+        }
     }
 
-    /** Takes every unspent permit: this grant is retired, or its permits move to a successor or back to Redis. */
+    /** Takes every unspent permit and retires this grant: its permits move to a successor or back to Redis. */
     long drain() {
-        return permits.getAndSet(0);
+        return Math.max(0, permits.getAndSet(RETIRED));
     }
 
     long unspent(long nowNanos) {
-        return live(nowNanos) ? permits.get() : 0;
+        return live(nowNanos) ? Math.max(0, permits.get()) : 0;
     }
 
     boolean live(long nowNanos) {

@@ -34,8 +34,18 @@ final class PermitLease {
         this.key = key;
     }
 
-    /** What one call got from the lease: the outcome, and the grant its permits came from (null if refused). */
-    record Taken(LimitOutcome outcome, LeaseGrant from) {
+    /**
+     * What one call got from a lease: the outcome, and the grant its permits came from (null if refused), where
+     * {@link #putBack} returns them if another limit refuses the call.
+     */
+    record Taken(LimitOutcome outcome, LeaseGrant from, PermitLease lease) {
+
+        /** Returns the permits taken to the lease: another limit refused the call. Nothing if none were taken. */
+        void putBack(long cost) {
+            if (from != null) {
+                lease.putBack(from, cost);
+            }
+        }
     }
 
     /**
@@ -54,16 +64,16 @@ final class PermitLease {
                     if (current.low(left)) {
                         ahead(current, cost);
                     }
-                    return new Taken(current.permitted(policy.capacity(), left, now), current);
+                    return new Taken(current.permitted(policy.capacity(), left, now), current, this);
                 }
                 if (current.live(now) && current.refuses(cost, now)) {
-                    return new Taken(current.refused(policy.capacity(), now), null);
+                    return new Taken(current.refused(policy.capacity(), now), null, this);
                 }
             }
             LeaseGrant fresh = owner.await(refill(current, cost));
             now = System.nanoTime();
             if (fresh.refuses(cost, now) && fresh.unspent(now) < cost) {
-                return new Taken(fresh.refused(policy.capacity(), now), null);
+                return new Taken(fresh.refused(policy.capacity(), now), null, this);
             }
         }
     }
@@ -84,6 +94,30 @@ final class PermitLease {
                 owner.giveBack(limiter, policy, key, unspent, current.window());
             }
         }
+    }
+
+    /**
+     * Puts back permits a call took from {@code from}: into it, or, when a refill retired it meanwhile (a call that
+     * empties a grant starts one ahead of need, which may answer while the call's other limits are decided), into the
+     * grant that took its permits over: the current one, if it counts the same fixed window (a token bucket's: if it is
+     * live). Otherwise, as a retired lease's permits, back to Redis, which takes a fixed window's only within it.
+     */
+    private void putBack(LeaseGrant from, long cost) {
+        if (from.putBack(cost)) {
+            return;
+        }
+        LeaseGrant tried = from;
+        LeaseGrant current = grant;
+        // Each pass tries a newer grant; one that stays current after refusing (a closed lease) ends the loop.
+        while (current != null && current != tried && current.live(System.nanoTime())
+                && (policy.algorithm() != Algorithm.FIXED_WINDOW || current.window() == from.window())) {
+            if (current.putBack(cost)) {
+                return;
+            }
+            tried = current;
+            current = grant;
+        }
+        owner.giveBack(limiter, policy, key, cost, from.window());
     }
 
     /** Starts a refill ahead of need; a failure is left to the callers that will need it. */

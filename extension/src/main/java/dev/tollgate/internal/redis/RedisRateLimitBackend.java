@@ -229,8 +229,8 @@ public final class RedisRateLimitBackend implements RateLimitBackend {
     /** Puts the permits that leases gave a call back into them: another limit refused the call. */
     private static void putBack(List<LimitRequest> limits, PermitLease.Taken[] taken) {
         for (int i = 0; i < taken.length; i++) {
-            if (taken[i] != null && taken[i].from() != null) {
-                taken[i].from().putBack(limits.get(i).cost());
+            if (taken[i] != null) {
+                taken[i].putBack(limits.get(i).cost());
             }
         }
     }

@@ -65,8 +65,8 @@ abstract class PermitLeasingContract {
 
     /**
      * The fixed windows here are an hour long and start on the hour (UTC), as every fixed window starts at a multiple
-     * of its length: a test running across the hour would see its counts start again midway (a run once saw 994 permits
-     * left of 995). A test starting in an hour's last ten seconds waits for the next hour.
+     * of its length: a test running across the hour would see its counts start again midway. A test starting in an
+     * hour's last ten seconds waits for the next hour.
      */
     private static void awayFromTheHour() throws InterruptedException {
         long intoTheHour = System.currentTimeMillis() % HOUR;
@@ -311,6 +311,27 @@ abstract class PermitLeasingContract {
         assertThat(backend.peek(List.of(big)).outcome(0).remaining()).isEqualTo(995);
         backend.close();
         assertThat(windowCount(big)).isEqualTo(5);
+    }
+
+    @Test
+    void aPermitPutBackAfterARefillReplacedItsGrantIsNotLost() {
+        // A small limit's leases hold at most 3 permits here, so each call below leaves the grant low and starts a
+        // refill ahead of need; the call is then refused by the other limit and puts its permit back, by which time
+        // the refill may have replaced the grant it came from. The permit must reach the grant that holds the others.
+        LimitRequest leasedLimit = leased("fewLeased", LimitPolicy.window(Algorithm.FIXED_WINDOW, 6, HOUR));
+        LimitRequest refusing =
+                new LimitRequest("refusing", "", LimitPolicy.window(Algorithm.FIXED_WINDOW, 1, HOUR), 1);
+        RedisRateLimitBackend backend = backend();
+        long admitted = 0;
+        for (int i = 0; i < 30; i++) {
+            if (backend.acquire(List.of(leasedLimit, refusing)).permitted()) {
+                admitted++;
+            }
+        }
+        assertThat(admitted).isEqualTo(1);
+        assertThat(backend.peek(List.of(leasedLimit)).outcome(0).remaining()).isEqualTo(5);
+        backend.close();
+        assertThat(windowCount(leasedLimit)).isEqualTo(1);
     }
 
     @Test

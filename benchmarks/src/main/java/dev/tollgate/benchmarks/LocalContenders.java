@@ -14,6 +14,7 @@ import io.github.resilience4j.ratelimiter.RateLimiterConfig;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.function.Predicate;
 
@@ -37,6 +38,9 @@ final class LocalContenders {
             case "resilience4j" -> new Resilience4j(partitions, limit);
             case "bucket4j-cache" -> new PerKeyCache<>(partitions, limit, key -> bucket(limit), b -> b.tryConsume(1));
             case "resilience4j-cache" -> new PerKeyCache<>(partitions, limit,
+                    key -> RateLimiter.of(key, resilience4jConfig(limit)), RateLimiter::acquirePermission);
+            case "bucket4j-map" -> new PerKeyMap<>(partitions, key -> bucket(limit), b -> b.tryConsume(1));
+            case "resilience4j-map" -> new PerKeyMap<>(partitions,
                     key -> RateLimiter.of(key, resilience4jConfig(limit)), RateLimiter::acquirePermission);
             default -> throw new IllegalArgumentException("Unknown in-memory contender " + name);
         };
@@ -96,6 +100,39 @@ final class LocalContenders {
         @Override
         public boolean decide(int index) {
             return decide.test(limiters.get(keys[index], create));
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    /**
+     * A peer's limiter per key found in a plain {@link ConcurrentHashMap} by its key (limiter and partition joined, as
+     * {@link PerKeyCache}): the leanest keyed lookup there is, with no bound and no expiry (an application that keeps
+     * limiters per caller this way keeps every caller's forever). It isolates what a keyed lookup costs from what
+     * the limiter itself costs.
+     */
+    static final class PerKeyMap<L> implements Contender {
+        private final String[] keys;
+        private final ConcurrentHashMap<String, L> limiters = new ConcurrentHashMap<>();
+        private final Function<String, L> create;
+        private final Predicate<L> decide;
+
+        PerKeyMap(String[] partitions, Function<String, L> create, Predicate<L> decide) {
+            keys = new String[partitions.length];
+            for (int i = 0; i < partitions.length; i++) {
+                keys[i] = Keys.peerName(partitions[i]);
+            }
+            this.create = create;
+            this.decide = decide;
+        }
+
+        @Override
+        public boolean decide(int index) {
+            String key = keys[index];
+            L limiter = limiters.get(key);
+            return decide.test(limiter != null ? limiter : limiters.computeIfAbsent(key, create));
         }
 
         @Override

@@ -21,7 +21,7 @@ import java.util.concurrent.TimeUnit;
 public class LocalDecisions {
 
     @Param({"tollgate-fixed", "tollgate-sliding", "tollgate-bucket", "tollgate-gcra", "tollgate-concurrency",
-            "bucket4j", "resilience4j", "bucket4j-cache", "resilience4j-cache"})
+            "bucket4j", "resilience4j", "bucket4j-cache", "resilience4j-cache", "bucket4j-map", "resilience4j-map"})
     public String contender;
 
     @Param({"1", "10000"})

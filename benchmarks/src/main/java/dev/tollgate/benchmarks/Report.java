@@ -23,7 +23,8 @@ public final class Report {
             "tollgate-gcra", "tollgate-concurrency", "tollgate-fixed-leased", "tollgate-bucket-leased", "bucket4j",
             "bucket4j-batching", "rratelimiter", "incr");
     static final List<String> LOCAL = List.of("tollgate-fixed", "tollgate-sliding", "tollgate-bucket",
-            "tollgate-gcra", "tollgate-concurrency", "bucket4j", "resilience4j", "bucket4j-cache", "resilience4j-cache");
+            "tollgate-gcra", "tollgate-concurrency", "bucket4j", "resilience4j", "bucket4j-cache", "resilience4j-cache",
+            "bucket4j-map", "resilience4j-map");
     /** A concurrency operation is an acquire and a release (on Redis two round trips): see {@link ConcurrentCalls}. */
     static final Map<String, String> NAMES = Map.ofEntries(
             Map.entry("tollgate-fixed", "Tollgate FIXED_WINDOW"), Map.entry("tollgate-sliding", "Tollgate SLIDING_WINDOW"),
@@ -35,7 +36,9 @@ public final class Report {
             Map.entry("rratelimiter", "Redisson RRateLimiter"), Map.entry("incr", "bare `RAtomicLong.incrementAndGet()`"),
             Map.entry("resilience4j", "resilience4j RateLimiter"),
             Map.entry("bucket4j-cache", "Bucket4j, a bucket per key in a Caffeine cache"),
-            Map.entry("resilience4j-cache", "resilience4j, a RateLimiter per key in a Caffeine cache"));
+            Map.entry("resilience4j-cache", "resilience4j, a RateLimiter per key in a Caffeine cache"),
+            Map.entry("bucket4j-map", "Bucket4j, a bucket per key in a ConcurrentHashMap"),
+            Map.entry("resilience4j-map", "resilience4j, a RateLimiter per key in a ConcurrentHashMap"));
     static final String[] TOLLGATE = {"tollgate-fixed", "tollgate-sliding", "tollgate-bucket"};
 
     private final Path dir;
@@ -521,7 +524,8 @@ public final class Report {
         }
         // Issue 17: in memory at least as fast as Bucket4j's local bucket and resilience4j, every case
         for (String t : new String[] {"tollgate-fixed", "tollgate-bucket", "tollgate-gcra"}) {
-            for (String peer : new String[] {"bucket4j", "resilience4j", "bucket4j-cache", "resilience4j-cache"}) {
+            for (String peer : new String[] {"bucket4j", "resilience4j", "bucket4j-cache", "resilience4j-cache",
+                "bucket4j-map", "resilience4j-map"}) {
                 for (int keys : new int[] {1, 10000}) {
                     for (int threads : new int[] {1, 32}) {
                         Double own = score("local", t, keys, threads);

@@ -88,10 +88,7 @@ final class LocalContenders {
         private final Predicate<L> decide;
 
         PerKeyCache(String[] partitions, Policy limit, Function<String, L> create, Predicate<L> decide) {
-            keys = new String[partitions.length];
-            for (int i = 0; i < partitions.length; i++) {
-                keys[i] = Keys.peerName(partitions[i]);
-            }
+            keys = peerNames(partitions);
             limiters = Caffeine.newBuilder().maximumSize(100_000).expireAfterAccess(limit.window()).build();
             this.create = create;
             this.decide = decide;
@@ -120,10 +117,7 @@ final class LocalContenders {
         private final Predicate<L> decide;
 
         PerKeyMap(String[] partitions, Function<String, L> create, Predicate<L> decide) {
-            keys = new String[partitions.length];
-            for (int i = 0; i < partitions.length; i++) {
-                keys[i] = Keys.peerName(partitions[i]);
-            }
+            keys = peerNames(partitions);
             this.create = create;
             this.decide = decide;
         }
@@ -138,6 +132,15 @@ final class LocalContenders {
         @Override
         public void close() {
         }
+    }
+
+    /** The key of each partition's limiter, as the Redis peers name theirs ({@link Keys#peerName}). */
+    private static String[] peerNames(String[] partitions) {
+        String[] names = new String[partitions.length];
+        for (int i = 0; i < partitions.length; i++) {
+            names[i] = Keys.peerName(partitions[i]);
+        }
+        return names;
     }
 
     private static Bucket bucket(Policy limit) {

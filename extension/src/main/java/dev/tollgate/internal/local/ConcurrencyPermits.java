@@ -14,7 +14,7 @@ import java.util.Map;
  * A holder whose lease has ended holds nothing; a call taking permits drops such holders first. Reset and next are 0:
  * permits come back when calls end, not with time.
  */
-final class ConcurrencyPermits implements LimitState {
+final class ConcurrencyPermits extends LimitState {
 
     /** Per holder: its permits (the call's cost) and when its lease ends (epoch ms). */
     private final Map<String, long[]> holders = new HashMap<>(4);

@@ -71,7 +71,14 @@ final class FixedWindowCounter extends SharedLimitState {
         // Read before the state: its compare-and-set then follows its read at once, so it rarely loses one to another
         // call. A call whose time is older than the window the state moved to meanwhile goes to the lock, which reads
         // the clock again.
-        long now = clock.millis();
+        return tryAcquire(policy, cost, clock.millis());
+    }
+
+    /**
+     * {@link #tryAcquire(LimitPolicy, long, InstantSource)} at {@code now}, a time read before anything of this
+     * counter was (its lookup included): see {@link InMemoryRateLimitBackend}.
+     */
+    LimitOutcome tryAcquire(LimitPolicy policy, long cost, long now) {
         if (policy.windowMillis() != width) {
             return null;
         }

@@ -9,11 +9,15 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The in-memory backend's states by (limiter, partition): a concurrent map of limiters to concurrent maps of
- * partitions, whose entries are kept until their state says it stopped mattering
- * ({@link LimitState#expiresAtMillis()}), and at most {@code maximumSize} of them. Two levels rather than one map of
- * (limiter, partition) pairs, so that the lookup builds no pair object per call, and a stored state costs no such
- * object either.
+ * The in-memory backend's states by (limiter, partition), kept until their state says it stopped mattering
+ * ({@link LimitState#expiresAtMillis()}), and at most {@code maximumSize} of them: one concurrent map by partition,
+ * whose value is the chain of that partition's states, one per limiter that keeps one, linked through the states
+ * themselves ({@link LimitState#next()}). A lookup is one map lookup and a walk along a chain as long as the number of
+ * limiters counting that partition (usually one; a user's partition counted by several endpoints' limits, several),
+ * comparing limiters by reference first. It builds no key object per call, and a stored state costs no such object
+ * either, nor a link: its limiter and the next state are two references in the state (8 bytes). One lookup instead
+ * of two (a map of limiters, then each limiter's map of partitions, as before): the second lookup cost a fifth of a
+ * decision on a hot key ({@code docs/benchmarks.md}).
  *
  * <h2>Why not Caffeine</h2>
  * The idempotency store keeps its records in Caffeine; this store did too. Caffeine knows an entry's expiry only from a
@@ -21,13 +25,13 @@ import java.util.concurrent.locks.ReentrantLock;
  * be written again, a write that goes through Caffeine's write buffer and its maintenance on the calling threads; and
  * each entry costs a Caffeine node besides the map's. Here a state's expiry is read from the state when it is swept,
  * so moving it costs nothing, an entry is written only when it is created or replaced, and a stored state takes about
- * 150 bytes instead of 210 ({@code PartitionFloodTest}). On the benchmark machine the decision rate did not tell the
+ * 160 bytes instead of 210 ({@code PartitionFloodTest}). On the benchmark machine the decision rate did not tell the
  * two apart beyond its noise ({@code docs/benchmarks.md}). Expiry is lazy: a state that stopped mattering may stay in
  * the map for a while, which changes no answer, because such a state answers exactly as a missing one would (each
  * state ages by the time it is given: a window ends, a log is pruned, a bucket refills, leases end).
  *
  * <h2>Sweeping</h2>
- * An entry is removed only under its stripe's lock ({@link StripedLocks}), which the backend holds wherever it changes
+ * A state is removed only under its stripe's lock ({@link StripedLocks}), which the backend holds wherever it changes
  * a state that is not a {@link SharedLimitState}, and only once its expiry has passed: a {@link SharedLimitState} is
  * frozen first, then its expiry read (a lock-free call may have moved it: a fixed window moving on), and it stays
  * frozen if removed, so a lock-free call still holding it goes to the lock, where it finds the entry gone. The sweeper
@@ -35,8 +39,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * and waits for the next sweep. Sweeps run on the calling threads (this store starts no threads, which a Jakarta EE
  * server would not manage):
  * <ul>
- *     <li>each creation of an entry looks at the next {@value #SWEEP_STEP} entries of a cursor that goes round the
- *     map, so expired entries do not pile up while partitions keep coming;</li>
+ *     <li>each creation of a state looks at the states of the next {@value #SWEEP_STEP} partitions of a cursor
+ *     that goes round the map, so expired entries do not pile up while partitions keep coming;</li>
  *     <li>a store found full is swept whole before a new partition is refused its own state ({@link #isFull}), but
  *     only once the earliest expiry it knows of has passed, and never more often than every twenty times the last
  *     whole sweep took, so that a flood against a full store spends at most a twentieth of a core sweeping.</li>
@@ -44,16 +48,15 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 final class LimitStates {
 
-    /** Entries looked at per created entry: more than one, so the sweep outruns the creations. */
+    /** Partitions (each with its chain) looked at per created state: more than one, so the sweep outruns creations. */
     static final int SWEEP_STEP = 2;
 
     /**
-     * Limiter, then partition: a lookup needs no key object built per call, and the map's node holds the partition
-     * string the caller passed, which its equality check compares by reference first. Limiters are fixed at
-     * deployment, so their maps are never removed (before {@link #clear}).
+     * Each partition's chain of states, one per limiter. The map's node holds the partition string the caller passed,
+     * which its equality check compares by reference first.
      */
-    private final ConcurrentHashMap<String, ConcurrentHashMap<String, LimitState>> states = new ConcurrentHashMap<>();
-    /** Entries in all the limiters' maps. */
+    private final ConcurrentHashMap<String, LimitState> states = new ConcurrentHashMap<>();
+    /** States in all the chains. */
     private final LongAdder entries = new LongAdder();
     private final StripedLocks locks;
     private final InstantSource clock;
@@ -61,9 +64,6 @@ final class LimitStates {
 
     private final ReentrantLock sweeping = new ReentrantLock();
     /** Where the step sweep goes on; only under {@link #sweeping}. */
-    private Iterator<Map.Entry<String, ConcurrentHashMap<String, LimitState>>> limiterCursor;
-    /** Where the step sweep goes on within the limiter {@link #limiterCursor} gave last; only under the lock. */
-    private String cursorLimiter;
     private Iterator<Map.Entry<String, LimitState>> cursor;
     /** No whole sweep before this (epoch ms): nothing known to expire sooner, or the last sweep too recent. */
     private volatile long nextSweepAt = Long.MIN_VALUE;
@@ -84,8 +84,11 @@ final class LimitStates {
 
     /** {@link #get(LimitKey)} without a key object: the lock-free path's lookup. */
     LimitState get(String limiter, String partition) {
-        ConcurrentHashMap<String, LimitState> partitions = states.get(limiter);
-        return partitions == null ? null : partitions.get(partition);
+        LimitState state = states.get(partition);
+        while (state != null && !state.isOf(limiter)) {
+            state = state.next();
+        }
+        return state;
     }
 
     /**
@@ -94,9 +97,33 @@ final class LimitStates {
      * step.
      */
     void put(LimitKey key, LimitState state) {
-        LimitState before = states.computeIfAbsent(key.limiter(), limiter -> new ConcurrentHashMap<>())
-                .put(key.partition(), state);
-        if (before == null) {
+        String limiter = key.limiter();
+        state.storedAs(limiter);
+        boolean[] created = new boolean[1];
+        states.compute(key.partition(), (partition, head) -> {
+            LimitState previous = null;
+            LimitState before = head;
+            while (before != null && !before.isOf(limiter)) {
+                previous = before;
+                before = before.next();
+            }
+            if (before == state) {
+                return head;
+            }
+            // Linked before it is published (by the map, or by the link to it): a lookup finds it whole.
+            if (before == null) {
+                created[0] = true;
+                state.next(head);
+                return state;
+            }
+            state.next(before.next());
+            if (previous == null) {
+                return state;
+            }
+            previous.next(state);
+            return head;
+        });
+        if (created[0]) {
             entries.increment();
             long expiresAt = state.expiresAtMillis();
             if (expiresAt < nextSweepAt) {
@@ -108,8 +135,30 @@ final class LimitStates {
 
     /** Removes the entry of {@code key}, under {@code key}'s stripe lock (concurrency permits all given back). */
     void remove(LimitKey key) {
-        ConcurrentHashMap<String, LimitState> partitions = states.get(key.limiter());
-        if (partitions != null && partitions.remove(key.partition()) != null) {
+        LimitState state = get(key);
+        if (state != null) {
+            unlink(key.partition(), state);
+        }
+    }
+
+    /** Takes {@code state} out of {@code partition}'s chain, if it is there. */
+    private void unlink(String partition, LimitState state) {
+        boolean[] removed = new boolean[1];
+        states.computeIfPresent(partition, (p, head) -> {
+            if (head == state) {
+                removed[0] = true;
+                return state.next(); // null when it was the only one: the partition's entry goes
+            }
+            for (LimitState previous = head; previous.next() != null; previous = previous.next()) {
+                if (previous.next() == state) {
+                    removed[0] = true;
+                    previous.next(state.next());
+                    break;
+                }
+            }
+            return head;
+        });
+        if (removed[0]) {
             entries.decrement();
         }
     }
@@ -155,43 +204,29 @@ final class LimitStates {
         try {
             long now = clock.millis();
             for (int i = 0; i < SWEEP_STEP; i++) {
-                Map.Entry<String, LimitState> entry = nextForStep();
-                if (entry == null) {
-                    return;
+                if (cursor == null || !cursor.hasNext()) {
+                    cursor = states.entrySet().iterator();
+                    if (!cursor.hasNext()) {
+                        return;
+                    }
                 }
-                removeIfExpired(cursorLimiter, entry.getKey(), entry.getValue(), now);
+                Map.Entry<String, LimitState> partition = cursor.next();
+                for (LimitState state = partition.getValue(); state != null; state = state.next()) {
+                    removeIfExpired(partition.getKey(), state, now);
+                }
             }
         } finally {
             sweeping.unlock();
         }
     }
 
-    /** The step sweep's next entry, going round limiter by limiter; {@code null} if the store is empty. */
-    private Map.Entry<String, LimitState> nextForStep() {
-        boolean restarted = false;
-        while (cursor == null || !cursor.hasNext()) {
-            if (limiterCursor == null || !limiterCursor.hasNext()) {
-                if (restarted) {
-                    return null;
-                }
-                limiterCursor = states.entrySet().iterator();
-                restarted = true;
-                continue;
-            }
-            Map.Entry<String, ConcurrentHashMap<String, LimitState>> limiter = limiterCursor.next();
-            cursorLimiter = limiter.getKey();
-            cursor = limiter.getValue().entrySet().iterator();
-        }
-        return cursor.next();
-    }
-
     /** Removes the expired entries and answers the earliest expiry of those kept ({@code Long.MAX_VALUE} if none). */
     private long sweep(long now) {
         long earliest = Long.MAX_VALUE;
-        for (Map.Entry<String, ConcurrentHashMap<String, LimitState>> limiter : states.entrySet()) {
-            for (Map.Entry<String, LimitState> entry : limiter.getValue().entrySet()) {
-                if (!removeIfExpired(limiter.getKey(), entry.getKey(), entry.getValue(), now)) {
-                    earliest = Math.min(earliest, entry.getValue().expiresAtMillis());
+        for (Map.Entry<String, LimitState> partition : states.entrySet()) {
+            for (LimitState state = partition.getValue(); state != null; state = state.next()) {
+                if (!removeIfExpired(partition.getKey(), state, now)) {
+                    earliest = Math.min(earliest, state.expiresAtMillis());
                 }
             }
         }
@@ -199,10 +234,11 @@ final class LimitStates {
     }
 
     /** Whether {@code state} expired and was removed; a busy stripe is left for the next sweep. */
-    private boolean removeIfExpired(String limiter, String partition, LimitState state, long now) {
+    private boolean removeIfExpired(String partition, LimitState state, long now) {
         if (state.expiresAtMillis() > now) { // a first look without the lock, checked again under it
             return false;
         }
+        String limiter = state.limiter();
         ReentrantLock lock = locks.of(limiter, partition);
         if (!lock.tryLock()) {
             return false;
@@ -223,9 +259,7 @@ final class LimitStates {
             } else if (state.expiresAtMillis() > now) {
                 return false;
             }
-            if (states.get(limiter).remove(partition, state)) {
-                entries.decrement();
-            }
+            unlink(partition, state);
             return true;
         } finally {
             lock.unlock();

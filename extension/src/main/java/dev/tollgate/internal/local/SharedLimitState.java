@@ -32,7 +32,7 @@ import java.time.InstantSource;
  * <p>Of the {@link LimitState} methods, {@code hasRoom} and {@code consume} are called only on a frozen state or one
  * not stored yet, which no other call changes; {@code describe} (a peek) at any time, as it reads the state once.
  */
-abstract sealed class SharedLimitState implements LimitState permits FixedWindowCounter, TokenBucket,
+abstract sealed class SharedLimitState extends LimitState permits FixedWindowCounter, TokenBucket,
         TheoreticalArrivalTime {
 
     /** The sign bit of a state kept in a long: set while a multi-limit call holds the state. */

@@ -16,7 +16,7 @@ import dev.tollgate.internal.ratelimit.LimitPolicy;
  * <p>Timestamps stay sorted even if the clock steps back (an entry is then inserted in its place, as a Redis
  * sorted set would), so "oldest" and "newest" mean the smallest and largest timestamp, as in the Redis script.
  */
-final class SlidingWindowLog implements LimitState {
+final class SlidingWindowLog extends LimitState {
 
     private static final int MIN_RUNS = 4;
     private static final long[] NONE = new long[0];

@@ -79,8 +79,9 @@ class LazyExpiryTest {
     }
 
     /**
-     * States are kept per limiter, then per partition: the step sweep goes from one limiter's partitions to the next
-     * and round again, so expired states of a limiter that no longer creates any are cleared by another's creations.
+     * States are kept per partition, each partition's states of every limiter in one chain: the step sweep goes round
+     * the partitions, each chain whole, so expired states of a limiter that no longer creates any are cleared by
+     * another's creations.
      */
     @Test
     void creatingEntriesSweepsExpiredOnesOfEveryLimiter() {

@@ -17,7 +17,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * comparing limiters by reference first. It builds no key object per call, and a stored state costs no such object
  * either, nor a link: its limiter and the next state are two references in the state (8 bytes). One lookup instead
  * of two (a map of limiters, then each limiter's map of partitions, as before): the second lookup cost a fifth of a
- * decision on a hot key ({@code docs/benchmarks.md}).
+ * decision on a hot key ({@code docs/benchmarks.md}). The price is the walk: a partition that {@code n} limiters count
+ * (a principal's, on {@code n} endpoints limited per principal) is found after up to {@code n} states, each compared by
+ * reference and then by equality; new states go first, so the limiters that a partition's calls met first are last.
  *
  * <h2>Why not Caffeine</h2>
  * The idempotency store keeps its records in Caffeine; this store did too. Caffeine knows an entry's expiry only from a

@@ -68,9 +68,9 @@ final class FixedWindowCounter extends SharedLimitState {
 
     @Override
     LimitOutcome tryAcquire(LimitPolicy policy, long cost, InstantSource clock) {
-        // Read before the state: its compare-and-set then follows its read at once, so it rarely loses one to another
-        // call. A call whose time is older than the window the state moved to meanwhile goes to the lock, which reads
-        // the clock again.
+        // Read before the state: its compare-and-set then follows its read at once, with nothing between them to
+        // wait for. A call whose time is older than the window the state moved to meanwhile goes to the lock, which
+        // reads the clock again.
         return tryAcquire(policy, cost, clock.millis());
     }
 
@@ -101,6 +101,9 @@ final class FixedWindowCounter extends SharedLimitState {
             if (STATE.compareAndSet(this, current, window << COUNT_BITS | (count + cost))) {
                 return taken(policy, count + cost, now, start + width);
             }
+            // Another call took permits meanwhile: let it (or another thread) run before trying again (see
+            // SharedLimitState#afterLostRace).
+            afterLostRace();
         }
     }
 

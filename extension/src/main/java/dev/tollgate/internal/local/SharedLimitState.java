@@ -57,15 +57,16 @@ abstract sealed class SharedLimitState extends LimitState permits FixedWindowCou
 
     /**
      * After a compare-and-set that another call won, before reading the state again: gives up the processor.
-     * A token bucket's or GCRA's whole state changes on every call, so threads on one hot partition keep invalidating
-     * each other's reads, and with more threads than cores a thread descheduled between its read and its
-     * compare-and-set always loses it. Yielding once lets the winner's successors through instead of retrying into
-     * them: on 2 cores with 32 threads on one key, a token bucket went from 4.4-8.2 to 14.7-17.8 million decisions a
-     * second, its retries (an allocated level each) from about one per two decisions to almost none
-     * ({@code LocalDecisions}, {@code -prof gc}). resilience4j's limiter parks for a nanosecond at the same point;
-     * {@link Thread#yield} returns at once when no other thread waits for the core, so an uncontended machine pays
-     * nothing for it. A fixed window does not yield: its compare-and-set follows its read at once (the clock is read
-     * before), so it rarely loses.
+     * Every call on a partition writes its state, so threads on one hot partition keep invalidating each other's
+     * reads: the state's cache line moves from core to core on every call, and with more threads than cores a thread
+     * descheduled between its read and its compare-and-set always loses it. Yielding once lets the winner's
+     * successors through instead of retrying into them. On 2 cores with 32 threads on one key: a token bucket went
+     * from 4.4-8.2 to 14.7-17.8 million decisions a second, its retries (an allocated level each) from about one per
+     * two decisions to almost none ({@code LocalDecisions}, {@code -prof gc}); a fixed window, whose compare-and-set
+     * follows its read at once and still lost it on 14 to 35 % of its calls (a scratch count), lost 2 % with the
+     * yield and went from bimodal (16 to 34 million) to 25 to 34 million (docs/benchmarks.md). resilience4j's limiter
+     * parks for a nanosecond at the same point; {@link Thread#yield} returns at once when no other thread waits for
+     * the core, so an uncontended machine pays nothing for it.
      */
     static void afterLostRace() {
         Thread.yield();

@@ -125,6 +125,7 @@ public final class Report {
         if (!scores.isEmpty() || !stats.isEmpty() || !footprints.isEmpty()) {
             jmh();
         }
+        inTurn();
         leasing();
         idempotent();
         http();
@@ -307,6 +308,44 @@ public final class Report {
         if (incr != null && replay != null) {
             check(replay >= 0.9 * incr, "@Idempotent on Redis, replay, 32 threads ≥ 0.9 × INCR: "
                     + fmt("%.2f", replay / incr) + "×");
+        }
+    }
+
+    /** The cases (partitions, threads) {@code benchmarks/run} measures taking turns: {@code in-turn-<keys>-<threads>.txt}. */
+    static final List<int[]> IN_TURN = List.of(new int[] {10000, 32}, new int[] {1, 32}, new int[] {10000, 1},
+            new int[] {1, 1});
+
+    /**
+     * {@link LocalDecisionsInTurn}'s summaries, with issue 17's in-memory target checked on them: the fixed window's
+     * median ratio, within a cycle, to the bare Bucket4j and the bare resilience4j at least 1.
+     */
+    private void inTurn() throws IOException {
+        boolean header = false;
+        Pattern ratio = Pattern.compile("ratio (\\S+) / (\\S+): median ([0-9.]+)");
+        for (int[] c : IN_TURN) {
+            Path file = dir.resolve("in-turn-" + c[0] + "-" + c[1] + ".txt");
+            if (!Files.exists(file)) {
+                continue;
+            }
+            if (!header) {
+                out.append("\n## In memory, taking turns in one JVM (").append("`LocalDecisionsInTurn`)\n\n")
+                        .append("Each cycle gives every contender half a second, so that a slow spell of the shared ")
+                        .append("machine slows all of them alike; the ratios are medians of the ratios within a ")
+                        .append("cycle.\n");
+                header = true;
+            }
+            String text = Files.readString(file);
+            String where = (c[0] == 1 ? "hot key" : "10k keys") + ", " + c[1] + " thread(s)";
+            int summary = text.indexOf("\n| contender");
+            out.append("\n### ").append(where).append("\n\n")
+                    .append(summary < 0 ? "(no summary: the run failed)\n"
+                            : text.substring(summary + 1).strip().replace("\nratio ", "\n- ratio ") + "\n");
+            Matcher m = ratio.matcher(text);
+            while (m.find()) {
+                double median = Double.parseDouble(m.group(3));
+                check(median >= 1, NAMES.getOrDefault(m.group(1), m.group(1)) + " in memory taking turns, " + where
+                        + " ≥ " + NAMES.getOrDefault(m.group(2), m.group(2)) + ": " + fmt("%.2f", median) + "×");
+            }
         }
     }
 

@@ -155,10 +155,9 @@ public final class LocalDecisionsInTurn {
         /** Every result goes into this, published at the end of a slice, so that no call is optimized away. */
         private volatile int sink;
 
+        /** The calls of the last slice; read after the slice's closing barrier. */
         long taken() {
-            long taken = count;
-            count = 0;
-            return taken;
+            return count;
         }
 
         @Override

@@ -311,31 +311,30 @@ public final class Report {
         }
     }
 
-    /** The cases (partitions, threads) {@code benchmarks/run} measures taking turns: {@code in-turn-<keys>-<threads>.txt}. */
-    static final List<int[]> IN_TURN = List.of(new int[] {10000, 32}, new int[] {1, 32}, new int[] {10000, 1},
-            new int[] {1, 1});
-
     /**
-     * {@link LocalDecisionsInTurn}'s summaries, with issue 17's in-memory target checked on them: the fixed window's
-     * median ratio, within a cycle, to the bare Bucket4j and the bare resilience4j at least 1.
+     * {@link LocalDecisionsInTurn}'s summaries ({@code in-turn-<keys>-<threads>.txt}, one per case {@code
+     * benchmarks/run} measured), with issue 17's in-memory target checked on them: the fixed window's median ratio,
+     * within a cycle, to the bare Bucket4j and the bare resilience4j at least 1.
      */
     private void inTurn() throws IOException {
-        boolean header = false;
+        Pattern name = Pattern.compile("in-turn-(\\d+)-(\\d+)\\.txt");
+        List<Path> files;
+        try (var listing = Files.list(dir)) {
+            files = listing.filter(f -> name.matcher(f.getFileName().toString()).matches()).sorted().toList();
+        }
+        if (files.isEmpty()) {
+            return;
+        }
+        out.append("\n## In memory, taking turns in one JVM (`LocalDecisionsInTurn`)\n\n")
+                .append("Each cycle gives every contender half a second, so that a slow spell of the shared ")
+                .append("machine slows all of them alike; the ratios are medians of the ratios within a cycle.\n");
         Pattern ratio = Pattern.compile("ratio (\\S+) / (\\S+): median ([0-9.]+)");
-        for (int[] c : IN_TURN) {
-            Path file = dir.resolve("in-turn-" + c[0] + "-" + c[1] + ".txt");
-            if (!Files.exists(file)) {
-                continue;
-            }
-            if (!header) {
-                out.append("\n## In memory, taking turns in one JVM (").append("`LocalDecisionsInTurn`)\n\n")
-                        .append("Each cycle gives every contender half a second, so that a slow spell of the shared ")
-                        .append("machine slows all of them alike; the ratios are medians of the ratios within a ")
-                        .append("cycle.\n");
-                header = true;
-            }
+        for (Path file : files) {
+            Matcher c = name.matcher(file.getFileName().toString());
+            c.matches();
             String text = Files.readString(file);
-            String where = (c[0] == 1 ? "hot key" : "10k keys") + ", " + c[1] + " thread(s)";
+            int keys = Integer.parseInt(c.group(1));
+            String where = (keys == 1 ? "hot key" : String.format(Locale.ROOT, "%,d keys", keys)) + ", " + c.group(2) + " thread(s)";
             int summary = text.indexOf("\n| contender");
             out.append("\n### ").append(where).append("\n\n")
                     .append(summary < 0 ? "(no summary: the run failed)\n"

@@ -97,7 +97,7 @@ public final class LocalDecisionsInTurn {
         out.println("| contender | median M/s | min | max |");
         out.println("|---|---|---|---|");
         for (int c = 0; c < names.size(); c++) {
-            out.printf(Locale.ROOT, "| %s | %.2f | %.2f | %.2f |%n", names.get(c), median(rates[c]) / 1e6,
+            out.printf(Locale.ROOT, "| %s | %.2f | %.2f | %.2f |%n", names.get(c), Quantiles.median(rates[c]) / 1e6,
                     Arrays.stream(rates[c]).min().orElse(0) / 1e6, Arrays.stream(rates[c]).max().orElse(0) / 1e6);
         }
         out.println();
@@ -109,8 +109,8 @@ public final class LocalDecisionsInTurn {
                 ahead += ratios[i] >= 1 ? 1 : 0;
             }
             out.printf(Locale.ROOT, "ratio %s / %s: median %.2f (quartiles %.2f, %.2f), ahead in %d of %d cycles%n",
-                    names.get(0), names.get(c), median(ratios), quantile(ratios, 0.25), quantile(ratios, 0.75),
-                    ahead, ratios.length);
+                    names.get(0), names.get(c), Quantiles.median(ratios), Quantiles.of(ratios, 0.25),
+                    Quantiles.of(ratios, 0.75), ahead, ratios.length);
         }
     }
 
@@ -129,23 +129,6 @@ public final class LocalDecisionsInTurn {
             decisions += worker.taken();
         }
         return decisions * 1e9 / elapsed;
-    }
-
-    static double median(double[] values) {
-        return quantile(values, 0.5);
-    }
-
-    /** The {@code q}-quantile, interpolated between the two nearest ranks. */
-    static double quantile(double[] values, double q) {
-        if (values.length == 0) {
-            return Double.NaN;
-        }
-        double[] sorted = values.clone();
-        Arrays.sort(sorted);
-        double rank = q * (sorted.length - 1);
-        int below = (int) Math.floor(rank);
-        int above = Math.min(below + 1, sorted.length - 1);
-        return sorted[below] + (rank - below) * (sorted[above] - sorted[below]);
     }
 
     /** One calling thread: decides calls on the current subject from one slice's start to its stop. */

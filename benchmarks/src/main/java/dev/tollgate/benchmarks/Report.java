@@ -106,11 +106,13 @@ public final class Report {
         return true;
     }
 
-    /** The middle value; of an even number of values, the mean of the middle two. */
     static double median(List<Double> values) {
-        List<Double> sorted = values.stream().sorted().toList();
-        int n = sorted.size();
-        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+        return median(values, v -> v);
+    }
+
+    /** {@code "hot key"} or {@code "10,000 keys"}: the partitions of a case, as the tables name them. */
+    private static String partitions(int keys) {
+        return keys == 1 ? "hot key" : String.format(Locale.ROOT, "%,d keys", keys);
     }
 
     private Double score(String kind, String contender, int keys, int threads) {
@@ -188,7 +190,7 @@ public final class Report {
                     if (s == null) {
                         continue;
                     }
-                    out.append("| ").append(NAMES.get(c)).append(" | ").append(keys == 1 ? "hot key" : "10k keys")
+                    out.append("| ").append(NAMES.get(c)).append(" | ").append(partitions(keys))
                             .append(", ").append(threads).append(threads == 1 ? " thread" : " threads").append(" | ")
                             .append(fmt("%.1f", commandsPerDecision(s))).append(" | ")
                             .append(fmt("%.1f", cpuPerDecision(s))).append(" | ")
@@ -334,7 +336,7 @@ public final class Report {
             c.matches();
             String text = Files.readString(file);
             int keys = Integer.parseInt(c.group(1));
-            String where = (keys == 1 ? "hot key" : String.format(Locale.ROOT, "%,d keys", keys)) + ", " + c.group(2) + " thread(s)";
+            String where = partitions(keys) + ", " + c.group(2) + " thread(s)";
             int summary = text.indexOf("\n| contender");
             out.append("\n### ").append(where).append("\n\n")
                     .append(summary < 0 ? "(no summary: the run failed)\n"
@@ -524,9 +526,7 @@ public final class Report {
     }
 
     private static <T> double median(List<T> values, ToDoubleFunction<T> of) {
-        double[] sorted = values.stream().mapToDouble(of).sorted().toArray();
-        int n = sorted.length;
-        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+        return Quantiles.median(values.stream().mapToDouble(of).toArray());
     }
 
     private void targets() {
@@ -569,7 +569,7 @@ public final class Report {
                         Double own = score("local", t, keys, threads);
                         Double theirs = score("local", peer, keys, threads);
                         if (own != null && theirs != null) {
-                            check(own >= theirs, NAMES.get(t) + " in memory, " + (keys == 1 ? "hot key" : "10k keys")
+                            check(own >= theirs, NAMES.get(t) + " in memory, " + partitions(keys)
                                     + ", " + threads + " thread(s) ≥ " + NAMES.get(peer) + ": "
                                     + fmt("%.2f", own / theirs) + "×");
                         }
